@@ -1,0 +1,194 @@
+"""The certified-copy block page (trang sao văn bản): one A4 page appended to the copied pages.
+
+Layout per ND 30 Phụ lục I Phần II (State) and HD 36-HD/VPTW khoản 3 (Party): a solid line across
+the full text width, then two columns: left the copying office (parent, name, Party "*" or State
+rule), the copy number; right the copy form (SAO Y / SAO LỤC / TRÍCH SAO) and the italic place
+and date. Below: left "Nơi nhận:" and its list, right the signer's authority and title, the box
+where the signing library draws the visible signature, and the signer's name.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from app.render.fonts import Style, face, register_fonts
+from app.render.text import format_recipients, nfc, wrap
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+#: ND 30 Phụ lục I, I.5: top 20-25 mm, bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
+MARGIN_LEFT = 30 * mm
+MARGIN_RIGHT = 15 * mm
+MARGIN_TOP = 20 * mm
+MARGIN_BOTTOM = 20 * mm
+TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+LEFT_WIDTH = TEXT_WIDTH * 0.45
+RIGHT_X = MARGIN_LEFT + LEFT_WIDTH
+RIGHT_WIDTH = TEXT_WIDTH - LEFT_WIDTH
+
+#: Visible signature stamp ("Cơ quan: … / Email: … / Thời gian ký: …"), in points.
+SIGNATURE_BOX_WIDTH = 190.0
+SIGNATURE_BOX_HEIGHT = 70.0
+
+HEADING_SIZE = 13.0
+KIND_SIZE = 14.0
+DATE_SIZE = 13.0
+LIST_TITLE_SIZE = 12.0
+LIST_SIZE = 11.0
+NOTE_SIZE = 11.0
+LEADING = 1.2
+
+
+@dataclass(frozen=True)
+class CopyBlock:
+    """What the copy block says. Strings are printed as given (NFC-normalised)."""
+
+    kind_heading: str  # hình thức sao: "SAO Y" | "SAO LỤC" | "TRÍCH SAO"
+    office_parent: str | None  # tên cơ quan chủ quản, e.g. "TỈNH ỦY ĐẮK NÔNG"
+    office_name: str  # tên cơ quan sao, e.g. "VĂN PHÒNG"
+    party: bool  # Party documents: "*" under the office name and "," list punctuation
+    number_line: str  # số, ký hiệu bản sao, e.g. "Số 397-BS/VPTU"
+    date_line: str  # địa danh, ngày tháng năm sao
+    signer_authority: str | None  # e.g. "T/L BAN THƯỜNG VỤ", "KT. CHÁNH VĂN PHÒNG"
+    signer_title: str  # e.g. "CHÁNH VĂN PHÒNG"
+    signer_name: str
+    recipients: list[str] = field(default_factory=list)  # nơi nhận, without "- " and punctuation
+    note: str | None = None  # e.g. which pages a trích sao reproduces
+
+
+@dataclass(frozen=True)
+class RenderedCopyPage:
+    pdf: bytes
+    #: (x1, y1, x2, y2) in PDF points, origin bottom-left, on the block page.
+    signature_box: tuple[float, float, float, float]
+
+
+class _Writer:
+    """Draws centred or left-aligned wrapped lines, moving a cursor down the page."""
+
+    def __init__(self, canvas: Canvas) -> None:
+        self.canvas = canvas
+
+    def lines(
+        self,
+        text: str,
+        style: Style,
+        size: float,
+        x: float,
+        width: float,
+        y: float,
+        centred: bool = True,
+        indent: float = 0.0,
+    ) -> float:
+        """Draw `text` wrapped to `width`, first baseline at `y`; return the next baseline."""
+        font = face(style)
+        first, *rest = wrap(text, font, size, width)
+        wrapped = [first] + [w for r in rest for w in wrap(r, font, size, width - indent)]
+        for n, line in enumerate(wrapped):
+            self.canvas.setFont(font, size)
+            if centred:
+                self.canvas.drawCentredString(x + width / 2, y, line)
+            else:
+                self.canvas.drawString(x + (indent if n else 0.0), y, line)
+            y -= size * LEADING
+        return y
+
+
+def _fit_size(text: str, style: Style, size: float, width: float, minimum: float) -> float:
+    """Largest size <= `size` (down to `minimum`) at which `text` fits on one line."""
+    while size > minimum and stringWidth(nfc(text), face(style), size) > width:
+        size -= 0.5
+    return size
+
+
+def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
+    """Render the block page; the returned box is where the visible signature goes."""
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(
+        buffer, pagesize=A4, invariant=True, pageCompression=1, initialFontName=face("regular")
+    )
+    canvas.setTitle(nfc(f"{block.kind_heading} {block.number_line}"))
+    canvas.setAuthor(nfc(block.office_name))
+    canvas.setCreator("vanthu")
+    writer = _Writer(canvas)
+
+    top = PAGE_HEIGHT - MARGIN_TOP
+    canvas.setLineWidth(0.75)
+    canvas.line(MARGIN_LEFT, top, PAGE_WIDTH - MARGIN_RIGHT, top)
+
+    # Left column: copying office and copy number.
+    y = top - 22
+    if block.office_parent:
+        y = writer.lines(block.office_parent.upper(), "regular", HEADING_SIZE, MARGIN_LEFT,
+                         LEFT_WIDTH, y)
+    y = writer.lines(block.office_name.upper(), "bold", HEADING_SIZE, MARGIN_LEFT, LEFT_WIDTH, y)
+    if block.party:
+        y = writer.lines("*", "regular", HEADING_SIZE, MARGIN_LEFT, LEFT_WIDTH, y)
+    else:
+        # ND 30: a short solid rule under the organisation name (1/3 to 1/2 of its width).
+        widest = max(
+            stringWidth(line, face("bold"), HEADING_SIZE)
+            for line in wrap(block.office_name.upper(), face("bold"), HEADING_SIZE, LEFT_WIDTH)
+        )
+        rule = max(widest / 2.5, 30.0)
+        centre = MARGIN_LEFT + LEFT_WIDTH / 2
+        rule_y = y + HEADING_SIZE * LEADING - HEADING_SIZE - 3
+        canvas.setLineWidth(0.5)
+        canvas.line(centre - rule / 2, rule_y, centre + rule / 2, rule_y)
+        y -= 6
+    y = writer.lines(block.number_line, "regular", HEADING_SIZE, MARGIN_LEFT, LEFT_WIDTH, y)
+    left_bottom = y
+
+    # Right column: copy form and place/date.
+    y = top - 22
+    y = writer.lines(block.kind_heading.upper(), "bold", KIND_SIZE, RIGHT_X, RIGHT_WIDTH, y)
+    y -= 4
+    date_size = _fit_size(block.date_line, "italic", DATE_SIZE, RIGHT_WIDTH, 11.0)
+    y = writer.lines(block.date_line, "italic", date_size, RIGHT_X, RIGHT_WIDTH, y)
+    right_bottom = y
+
+    # Lower left: recipients.
+    y = min(left_bottom, right_bottom) - 16
+    lower_top = y
+    canvas.setFont(face("bold_italic"), LIST_TITLE_SIZE)
+    canvas.drawString(MARGIN_LEFT, y, "Nơi nhận:")
+    y -= LIST_TITLE_SIZE * LEADING
+    dash = stringWidth("- ", face("regular"), LIST_SIZE)
+    for line in format_recipients(block.recipients, block.party):
+        y = writer.lines(line, "regular", LIST_SIZE, MARGIN_LEFT, LEFT_WIDTH, y, centred=False,
+                         indent=dash)
+    recipients_bottom = y
+
+    # Lower right: authority, title, signature box, name.
+    y = lower_top
+    if block.signer_authority:
+        y = writer.lines(block.signer_authority.upper(), "bold", HEADING_SIZE, RIGHT_X,
+                         RIGHT_WIDTH, y)
+    y = writer.lines(block.signer_title.upper(), "bold", HEADING_SIZE, RIGHT_X, RIGHT_WIDTH, y)
+    # y is the next baseline; the last line's descenders end about 0.25 em below the previous.
+    box_top = y + HEADING_SIZE * LEADING - HEADING_SIZE * 0.3 - 6
+    box_x1 = RIGHT_X + (RIGHT_WIDTH - SIGNATURE_BOX_WIDTH) / 2
+    box = (box_x1, box_top - SIGNATURE_BOX_HEIGHT, box_x1 + SIGNATURE_BOX_WIDTH, box_top)
+    y = box[1] - 8 - HEADING_SIZE
+    y = writer.lines(block.signer_name, "bold", HEADING_SIZE, RIGHT_X, RIGHT_WIDTH, y)
+    signer_bottom = y
+
+    y = min(recipients_bottom, signer_bottom) - 10
+    if block.note:
+        y = writer.lines(block.note, "italic", NOTE_SIZE, MARGIN_LEFT, TEXT_WIDTH, y,
+                         centred=False)
+    if y < MARGIN_BOTTOM:
+        raise ValueError(
+            "the copy block does not fit on one A4 page: shorten the recipient list or the note"
+        )
+
+    canvas.showPage()
+    canvas.save()
+    x1, y1, x2, y2 = (round(v, 2) for v in box)
+    return RenderedCopyPage(pdf=buffer.getvalue(), signature_box=(x1, y1, x2, y2))
