@@ -50,7 +50,7 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines or [""]
 
 
-def _bare(item: str) -> str:
+def bare_recipient(item: str) -> str:
     """Recipient text without the leading dash and trailing punctuation the caller may add."""
     text = nfc(item).strip()
     text = text.removeprefix("-").strip()
@@ -64,7 +64,7 @@ def format_recipients(recipients: Iterable[str], party: bool) -> list[str]:
     last "- Lưu: VT.". When no item starts with "Lưu", the filing line is appended
     ("Lưu VT" for Party, "Lưu: VT" for State).
     """
-    items = [_bare(r) for r in recipients]
+    items = [bare_recipient(r) for r in recipients]
     items = [i for i in items if i]
     if not any(i.startswith("Lưu") for i in items):
         items.append("Lưu VT" if party else "Lưu: VT")
