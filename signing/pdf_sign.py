@@ -1,0 +1,217 @@
+"""PAdES signing with pyHanko: a visible Vietnamese signature box and attached parent PDFs.
+
+Where things go (see docs/signing.md): the signature is a PAdES baseline-B signature
+(/SubFilter /ETSI.CAdES.detached) whose CMS signingTime and /M are the caller's `signed_at`;
+the manifest digest, when given, is the signature dictionary's /ContactInfo as
+``manifest-sha256:<64 hex>`` (inside the signed byte range).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.pdf_utils import embed, generic
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from signing.identity import SigningIdentity
+from signing.timefmt import format_stamp_time, require_aware
+
+MANIFEST_PREFIX = "manifest-sha256:"
+FONT_CANDIDATES = (
+    "truetype/liberation2/LiberationSerif-Regular.ttf",
+    "truetype/liberation/LiberationSerif-Regular.ttf",
+    "truetype/dejavu/DejaVuSerif.ttf",
+)
+
+
+def find_font(roots: Sequence[Path] = (Path("/usr/share/fonts"),)) -> Path:
+    """Liberation Serif (Times metrics, full Vietnamese), else DejaVu Serif."""
+    for root in roots:
+        for rel in FONT_CANDIDATES:
+            if (root / rel).is_file():
+                return root / rel
+    raise FileNotFoundError(
+        "no Vietnamese-capable serif font found; install fonts-liberation2 (Debian)"
+    )
+
+
+@dataclass(frozen=True)
+class StampText:
+    """Lines of the visible signature box, in order: (label, value) → "label: value"."""
+
+    lines: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def office(
+        cls,
+        office: str,
+        email: str,
+        signed_at: datetime,
+        *,
+        signer: str | None = None,
+        office_first: bool = True,
+    ) -> StampText:
+        """The seed's two orders: Cơ quan, Email, Thời gian ký; or [Người ký,] Email, Cơ quan, …"""
+        time_line = ("Thời gian ký", format_stamp_time(signed_at))
+        if office_first:
+            lines = [("Cơ quan", office), ("Email", email)]
+        else:
+            lines = [("Email", email), ("Cơ quan", office)]
+        if signer is not None:
+            lines.insert(0, ("Người ký", signer))
+        return cls([*lines, time_line])
+
+    def text(self) -> str:
+        return "\n".join(f"{label}: {value}" for label, value in self.lines)
+
+
+def embed_parent(pdf: bytes, parent_pdf: bytes, name: str, description: str) -> bytes:
+    """Attach `parent_pdf` as an embedded file (before signing, so the signature covers it)."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    data = embed.EmbeddedFileObject.from_file_data(
+        writer,
+        parent_pdf,
+        mime_type="application/pdf",
+        params=embed.EmbeddedFileParams(embed_size=True, embed_checksum=True),
+    )
+    ascii_name = name.encode("ascii", "replace").decode("ascii")
+    embed.embed_file(
+        writer,
+        embed.FileSpec(
+            file_spec_string=ascii_name,
+            file_name=name,
+            embedded_data=data,
+            description=description,
+        ),
+    )
+    out = BytesIO()
+    writer.write(out)  # type: ignore[no-untyped-call]
+    return out.getvalue()
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class _FixedTimeSigner(signers.PdfSigner):
+    """pyHanko takes the clock by default; we sign at the caller's (historical) time."""
+
+    def __init__(self, *args: Any, signed_at: datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._signed_at = signed_at
+
+    def init_signing_session(
+        self, pdf_out: Any, existing_fields_only: bool = False
+    ) -> PdfSigningSession:
+        session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+        session.system_time = self._signed_at
+        return session
+
+
+def _pyhanko_signer(identity: SigningIdentity) -> signers.SimpleSigner:
+    der = serialization.Encoding.DER
+    key_der = identity.private_key.private_bytes(
+        der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    cert = asn1_x509.Certificate.load(identity.certificate.public_bytes(der))
+    chain = [asn1_x509.Certificate.load(c.public_bytes(der)) for c in identity.chain]
+    return signers.SimpleSigner(
+        signing_cert=cert,
+        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+        cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),  # type: ignore[no-untyped-call]
+    )
+
+
+def stamp_style(font_path: Path, font_size: int = 10) -> TextStampStyle:
+    return TextStampStyle(
+        stamp_text="%(text)s",
+        text_box_style=TextBoxStyle(
+            font=GlyphAccumulatorFactory(str(font_path), font_size=font_size),
+            leading=font_size + 2,
+            box_layout_rule=SimpleBoxLayoutRule(
+                x_align=AxisAlignment.ALIGN_MIN,
+                y_align=AxisAlignment.ALIGN_MID,
+                margins=Margins(4, 4, 4, 4),
+            ),
+        ),
+        border_width=1,
+        background=None,
+    )
+
+
+def sign_pdf(
+    pdf: bytes,
+    identity: SigningIdentity,
+    *,
+    signed_at: datetime,
+    appearance: StampText,
+    box: tuple[float, float, float, float],
+    page: int = -1,
+    field_name: str = "Signature1",
+    font_path: Path | None = None,
+    manifest_sha256: str | None = None,
+    reason: str | None = None,
+    location: str | None = None,
+) -> bytes:
+    """Sign `pdf` (PAdES B-B, incremental update) with a visible box at `box` on `page`.
+
+    `box` is (x1, y1, x2, y2) in PDF points; `page` is 0-based, -1 = last page.
+    """
+    require_aware(signed_at, "signed_at")
+    if manifest_sha256 is not None and (
+        len(manifest_sha256) != 64 or any(ch not in "0123456789abcdef" for ch in manifest_sha256)
+    ):
+        raise ValueError("manifest_sha256 must be 64 lowercase hex digits")
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+        contact_info=f"{MANIFEST_PREFIX}{manifest_sha256}" if manifest_sha256 else None,
+    )
+    signer = _FixedTimeSigner(
+        meta,
+        _pyhanko_signer(identity),
+        signed_at=signed_at,
+        stamp_style=stamp_style(font_path or find_font()),
+        new_field_spec=fields.SigFieldSpec(
+            sig_field_name=field_name,
+            on_page=page,
+            box=box,  # type: ignore[arg-type]  # pyHanko annotates ints; PDF points are reals
+        ),
+    )
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    out = BytesIO()
+    signer.sign_pdf(
+        writer,
+        appearance_text_params={"text": appearance.text()},
+        output=out,
+    )
+    return out.getvalue()
+
+
+def sig_contact_manifest(contact_info: generic.PdfObject | None) -> str | None:
+    """The manifest digest recorded in /ContactInfo, if any."""
+    if contact_info is None:
+        return None
+    text = str(contact_info)
+    if text.startswith(MANIFEST_PREFIX):
+        return text[len(MANIFEST_PREFIX) :]
+    return None
