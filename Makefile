@@ -1,0 +1,55 @@
+# vanthu: `make run` (set up and serve on 127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the tests check our output with (pdfsig, pdftotext, certutil), the fonts we
+# render with, and PostgreSQL for the second test pass.
+DEBS := poppler-utils libnss3-tools fonts-liberation2 openssl postgresql postgresql-contrib
+
+.PHONY: install tools migrate demo run test test-sqlite test-postgres bench lint typecheck clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev,postgres]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+tools:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+migrate: install tools
+	$(BIN)/vanthu migrate
+
+demo: migrate
+	$(BIN)/vanthu demo
+
+run: demo
+	$(BIN)/vanthu serve --host 127.0.0.1 --port 8000
+
+test: install tools test-sqlite test-postgres
+
+test-sqlite:
+	VANTHU_TEST_ENGINE=sqlite $(BIN)/pytest -q -n 2 -p no:cacheprovider
+
+test-postgres:
+	VANTHU_TEST_ENGINE=postgresql $(BIN)/pytest -q -p no:cacheprovider
+
+bench: install tools
+	$(BIN)/python bench/run_all.py
+
+lint: install
+	$(BIN)/ruff check app signing tests bench migrations
+	$(BIN)/mypy app signing
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

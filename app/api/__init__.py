@@ -1,0 +1,1 @@
+"""HTTP layer: FastAPI routers and Pydantic schemas. No SQL, no crypto."""

@@ -1,0 +1,29 @@
+"""/documents: a document's metadata and its files."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from app.api.deps import Caller, Ctx
+from app.api.schemas.registers import DocumentOut
+from app.errors import NotFound
+from app.services import documents
+
+router = APIRouter(tags=["documents"])
+
+
+@router.get("/documents/{doc_id}", response_model=DocumentOut)
+def get_document(doc_id: int, ctx: Ctx, who: Caller) -> DocumentOut:
+    return DocumentOut.of(documents.read_document(ctx, who, doc_id))
+
+
+@router.get("/documents/{doc_id}/files/{sha256}", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def get_document_file(doc_id: int, sha256: str, ctx: Ctx, who: Caller) -> Response:
+    doc = documents.read_document(ctx, who, doc_id)
+    match = next((f for f in doc.files if f.sha256 == sha256), None)
+    if match is None:
+        raise NotFound(f"document {doc_id} has no file {sha256[:64]}")
+    return Response(ctx.store.get(match.sha256), media_type=match.content_type,
+                    headers={"Content-Disposition": f'attachment; filename="{match.sha256}.pdf"'})

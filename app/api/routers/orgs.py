@@ -1,0 +1,89 @@
+"""/orgs: organisations, their hierarchy, terms, users and tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, status
+
+from app.api.deps import Caller, Ctx
+from app.api.schemas.common import Family
+from app.api.schemas.orgs import (
+    OrgIn,
+    OrgOut,
+    OrgPatch,
+    TermIn,
+    TermOut,
+    TokenIn,
+    TokenOut,
+    UserIn,
+    UserOut,
+)
+from app.services import organisations, tokens
+
+router = APIRouter(tags=["organisations"])
+
+
+@router.post("/orgs", status_code=status.HTTP_201_CREATED, response_model=OrgOut)
+def create_org(body: OrgIn, ctx: Ctx, who: Caller) -> OrgOut:
+    org = organisations.create(ctx, who, body.model_dump())
+    return OrgOut.of(organisations.read(ctx, org.code))
+
+
+@router.get("/orgs", response_model=list[OrgOut])
+def list_orgs(ctx: Ctx, who: Caller, parent_code: str | None = None,
+              family: Family | None = None) -> list[OrgOut]:
+    return [OrgOut.of(o) for o in organisations.list_all(ctx, parent_code=parent_code,
+                                                          family=family)]
+
+
+@router.get("/orgs/{code}", response_model=OrgOut)
+def get_org(code: str, ctx: Ctx, who: Caller) -> OrgOut:
+    return OrgOut.of(organisations.read(ctx, code))
+
+
+@router.get("/orgs/{code}/tree")
+def org_tree(code: str, ctx: Ctx, who: Caller) -> dict[str, Any]:
+    return organisations.tree(ctx, code)
+
+
+@router.patch("/orgs/{code}", response_model=OrgOut)
+def patch_org(code: str, body: OrgPatch, ctx: Ctx, who: Caller) -> OrgOut:
+    organisations.update(ctx, who, code, body.model_dump(exclude_unset=True))
+    return OrgOut.of(organisations.read(ctx, code))
+
+
+@router.delete("/orgs/{code}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_org(code: str, ctx: Ctx, who: Caller) -> None:
+    organisations.delete(ctx, who, code)
+
+
+@router.post("/orgs/{code}/terms", status_code=status.HTTP_201_CREATED, response_model=TermOut)
+def add_term(code: str, body: TermIn, ctx: Ctx, who: Caller) -> TermOut:
+    term = organisations.add_term(ctx, who, code, body.label, body.starts_on, body.ends_on)
+    return TermOut.model_validate(term)
+
+
+@router.post("/orgs/{code}/users", status_code=status.HTTP_201_CREATED, response_model=UserOut)
+def create_user(code: str, body: UserIn, ctx: Ctx, who: Caller) -> UserOut:
+    user = tokens.create_user(ctx, who, code, body.name, body.role, body.clearance)
+    return UserOut.model_validate(user)
+
+
+@router.post("/users/{user_id}/tokens", status_code=status.HTTP_201_CREATED,
+             response_model=TokenOut)
+def create_token(user_id: int, body: TokenIn, ctx: Ctx, who: Caller) -> TokenOut:
+    row, token = tokens.create_token(ctx, who, user_id, body.label)
+    return TokenOut(id=row.id, user_id=row.user_id, label=row.label, created_at=row.created_at,
+                    token=token)
+
+
+@router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(token_id: int, ctx: Ctx, who: Caller) -> None:
+    tokens.revoke_token(ctx, who, token_id)
+
+
+@router.get("/me")
+def whoami(who: Caller) -> dict[str, Any]:
+    return {"user_id": who.user_id, "name": who.name, "role": who.role,
+            "org_code": who.org_code, "clearance": who.clearance}

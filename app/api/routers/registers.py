@@ -1,0 +1,181 @@
+"""/orgs/{code}/arrivals, /dispatches, /inbox, /registers: the register books."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from pydantic import ValidationError
+
+from app.api import cursor
+from app.api.deps import Caller, Ctx
+from app.api.schemas.registers import (
+    ArrivalIn,
+    ArrivalOut,
+    ArrivalPage,
+    ArrivalPatch,
+    ContinueIn,
+    DispatchIn,
+    DispatchOut,
+    DispatchPage,
+    InboxItemOut,
+    InboxRegisterIn,
+    SeriesOut,
+)
+from app.domain.numbering import RegisterKind
+from app.errors import Invalid
+from app.services import arrivals, dispatches, registers
+from app.services.documents import DocumentInput, Reference
+from app.services.uploads import CheckedPdf, check_pdf
+
+router = APIRouter(tags=["registers"])
+
+
+def _arrival_input(body: ArrivalIn) -> arrivals.ArrivalInput:
+    d = body.document
+    return arrivals.ArrivalInput(
+        issuer_code=body.issuer_code,
+        document=DocumentInput(
+            notation=d.notation, issued_on=d.issued_on, title=d.title, type_code=d.type_code,
+            place=d.place, signer_authority=d.signer_authority, signer_title=d.signer_title,
+            signer_name=d.signer_name, confidentiality=d.confidentiality, urgency=d.urgency,
+            page_count=d.page_count,
+            references=[Reference(r.notation, r.issued_on) for r in d.references]),
+        received_at=body.received_at, sender=body.sender, routed_to=body.routed_to,
+        deadline=body.deadline, file_code=body.file_code, note=body.note)
+
+
+async def _read_pdf(ctx: Ctx, upload: UploadFile) -> CheckedPdf:
+    limit = ctx.settings.max_upload_bytes
+    data = await upload.read(limit + 1)
+    return check_pdf(data, limit, upload.filename)
+
+
+def _parse_metadata(raw: str) -> ArrivalIn:
+    try:
+        return ArrivalIn.model_validate(json.loads(raw))
+    except json.JSONDecodeError as exc:
+        raise Invalid(f"metadata is not JSON: {exc.msg}", field="metadata") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise Invalid(f"{where}: {first['msg']}", field=f"metadata.{where}") from exc
+
+
+@router.post("/orgs/{code}/arrivals", status_code=status.HTTP_201_CREATED,
+             response_model=ArrivalOut, summary="Register an incoming document (số đến)")
+def register_arrival(code: str, body: ArrivalIn, ctx: Ctx, who: Caller) -> ArrivalOut:
+    return ArrivalOut.of(arrivals.register(ctx, who, code, _arrival_input(body)))
+
+
+@router.post("/orgs/{code}/arrivals/with-file", status_code=status.HTTP_201_CREATED,
+             response_model=ArrivalOut,
+             summary="Register an incoming document with its PDF (multipart)")
+async def register_arrival_with_file(
+    code: str, ctx: Ctx, who: Caller,
+    metadata: Annotated[str, Form(description="the ArrivalIn JSON")],
+    file: Annotated[UploadFile, File(description="the document's PDF")],
+) -> ArrivalOut:
+    body = _parse_metadata(metadata)
+    pdf = await _read_pdf(ctx, file)
+    return ArrivalOut.of(arrivals.register(ctx, who, code, _arrival_input(body), pdf))
+
+
+@router.get("/orgs/{code}/arrivals", response_model=ArrivalPage)
+def list_arrivals(
+    code: str, ctx: Ctx, who: Caller,
+    date_from: date | None = None, date_to: date | None = None, year: int | None = None,
+    issuer: str | None = None, type_code: str | None = None,
+    status_: Annotated[Literal["received", "routed", "in_progress", "done"] | None,
+                       Query(alias="status")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="text in the title")] = None,
+    cursor_: Annotated[str | None, Query(alias="cursor")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> ArrivalPage:
+    items, last = arrivals.list_for(ctx, who, code, arrivals.ArrivalFilter(
+        date_from=date_from, date_to=date_to, year=year, issuer_code=issuer,
+        type_code=type_code, status=status_, text=q, after_id=cursor.decode(cursor_),
+        limit=limit))
+    return ArrivalPage(items=[ArrivalOut.of(a) for a in items], next_cursor=cursor.encode(last))
+
+
+@router.get("/arrivals/{arrival_id}", response_model=ArrivalOut)
+def get_arrival(arrival_id: int, ctx: Ctx, who: Caller) -> ArrivalOut:
+    return ArrivalOut.of(arrivals.get(ctx, who, arrival_id))
+
+
+@router.patch("/arrivals/{arrival_id}", response_model=ArrivalOut,
+              summary="Route (chuyển) or move the handling status of an arrival")
+def patch_arrival(arrival_id: int, body: ArrivalPatch, ctx: Ctx, who: Caller) -> ArrivalOut:
+    return ArrivalOut.of(arrivals.update(ctx, who, arrival_id,
+                                         body.model_dump(exclude_unset=True)))
+
+
+def _dispatch_input(body: DispatchIn) -> dispatches.DispatchInput:
+    return dispatches.DispatchInput(
+        type_code=body.type_code, title=body.title, issued_on=body.issued_on, unit=body.unit,
+        signer_authority=body.signer_authority, signer_title=body.signer_title,
+        signer_name=body.signer_name, confidentiality=body.confidentiality,
+        urgency=body.urgency,
+        recipients=[dispatches.RecipientInput(r.org_code, r.name) for r in body.recipients],
+        archive_unit=body.archive_unit, copies_count=body.copies_count, note=body.note)
+
+
+@router.post("/orgs/{code}/dispatches", status_code=status.HTTP_201_CREATED,
+             response_model=DispatchOut, summary="Register an outgoing document (số đi)")
+def register_dispatch(code: str, body: DispatchIn, ctx: Ctx, who: Caller) -> DispatchOut:
+    return DispatchOut.of(dispatches.register(ctx, who, code, _dispatch_input(body)))
+
+
+@router.get("/orgs/{code}/dispatches", response_model=DispatchPage)
+def list_dispatches(code: str, ctx: Ctx, who: Caller, year: int | None = None,
+                    cursor_: Annotated[str | None, Query(alias="cursor")] = None,
+                    limit: Annotated[int, Query(ge=1, le=500)] = 50) -> DispatchPage:
+    items, last = dispatches.list_for(ctx, who, code, year=year,
+                                      after_id=cursor.decode(cursor_), limit=limit)
+    return DispatchPage(items=[DispatchOut.of(d) for d in items],
+                        next_cursor=cursor.encode(last))
+
+
+@router.get("/dispatches/{dispatch_id}", response_model=DispatchOut)
+def get_dispatch(dispatch_id: int, ctx: Ctx, who: Caller) -> DispatchOut:
+    return DispatchOut.of(dispatches.get(ctx, who, dispatch_id))
+
+
+@router.get("/orgs/{code}/inbox", response_model=list[InboxItemOut],
+            summary="Documents and copies sent to this office, waiting to be registered")
+def inbox(code: str, ctx: Ctx, who: Caller,
+          status_: Annotated[Literal["pending", "registered"] | None,
+                             Query(alias="status")] = "pending") -> list[InboxItemOut]:
+    return [InboxItemOut(id=i.id, status=i.status, sender_code=i.sender.code,
+                         document_id=i.document_id, notation=i.document.notation,
+                         title=i.document.title, copy_id=i.copy_id, arrival_id=i.arrival_id,
+                         created_at=i.created_at)
+            for i in arrivals.inbox(ctx, who, code, status_)]
+
+
+@router.post("/orgs/{code}/inbox/{item_id}/register", status_code=status.HTTP_201_CREATED,
+             response_model=ArrivalOut, summary="Register an inbox item in the incoming register")
+def register_inbox_item(code: str, item_id: int, body: InboxRegisterIn, ctx: Ctx,
+                        who: Caller) -> ArrivalOut:
+    return ArrivalOut.of(arrivals.register_from_inbox(
+        ctx, who, code, item_id, received_at=body.received_at, routed_to=body.routed_to,
+        deadline=body.deadline, note=body.note))
+
+
+@router.put("/orgs/{code}/registers/series", response_model=SeriesOut,
+            summary="Continue a register series from the last number used on paper")
+def continue_series(code: str, body: ContinueIn, ctx: Ctx, who: Caller) -> SeriesOut:
+    return SeriesOut.model_validate(registers.continue_from_paper(
+        ctx, who, code, RegisterKind(body.register), body.on, body.last_number,
+        body.doc_type, body.secret))
+
+
+@router.get("/orgs/{code}/registers/series", response_model=SeriesOut)
+def get_series(code: str, ctx: Ctx, who: Caller,
+               register: Literal["arrival", "dispatch", "copy"], on: date,
+               doc_type: str | None = None, secret: bool = False) -> SeriesOut:
+    return SeriesOut.model_validate(registers.series_state(
+        ctx, who, code, RegisterKind(register), on, doc_type, secret))

@@ -1,0 +1,37 @@
+"""Shared field types."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from app.domain.text import nfc
+
+
+def _clean(value: str) -> str:
+    value = nfc(value)
+    bad = [c for c in value if (ord(c) < 32 and c not in "\n\t") or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200f\u200e"]
+    if bad:
+        raise ValueError("must not contain control or bidirectional-override characters")
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
+                 AfterValidator(_clean)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                             max_length=300), AfterValidator(_clean)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30,
+                                        pattern=r"^[A-Za-z0-9ĐđĂăÂâÊêÔôƠơƯư_.-]+$")]
+Confidentiality = Literal["NONE", "MAT", "TOI_MAT", "TUYET_MAT"]
+Urgency = Literal["THUONG", "KHAN", "THUONG_KHAN", "HOA_TOC"]
+Family = Literal["party", "state"]
+Role = Literal["clerk", "department", "auditor", "admin"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Page(BaseModel):
+    next_cursor: str | None = Field(None, description="pass as ?cursor= for the next page")

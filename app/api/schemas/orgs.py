@@ -1,0 +1,96 @@
+"""Organisations, terms, users, tokens."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from app.api.schemas.common import Code, Confidentiality, Family, Role, ShortText, Strict
+
+
+class TermIn(Strict):
+    label: ShortText
+    starts_on: date
+    ends_on: date | None = None
+
+
+class TermOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    label: str
+    starts_on: date
+    ends_on: date | None
+
+
+class OrgIn(Strict):
+    code: Code
+    name: ShortText
+    family: Family
+    parent_code: Code | None = None
+    place_name: ShortText | None = None
+    email: ShortText | None = None
+    external: bool = False
+    copy_code: Code | None = None
+    dispatch_per_type: bool = False
+
+
+class OrgPatch(Strict):
+    name: ShortText | None = None
+    family: Family | None = None
+    parent_code: Code | None = None
+    place_name: ShortText | None = None
+    email: ShortText | None = None
+    external: bool | None = None
+    copy_code: Code | None = None
+    dispatch_per_type: bool | None = None
+
+
+class OrgOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    code: str
+    name: str
+    family: str
+    parent_code: str | None
+    place_name: str | None
+    email: str | None
+    external: bool
+    copy_code: str | None
+    dispatch_per_type: bool
+    terms: list[TermOut]
+
+    @classmethod
+    def of(cls, org: Any) -> OrgOut:
+        return cls(code=org.code, name=org.name, family=org.family,
+                   parent_code=None if org.parent is None else org.parent.code,
+                   place_name=org.place_name, email=org.email, external=org.external,
+                   copy_code=org.copy_code, dispatch_per_type=org.dispatch_per_type,
+                   terms=[TermOut.model_validate(t) for t in org.terms])
+
+
+class UserIn(Strict):
+    name: ShortText
+    role: Role
+    clearance: Confidentiality = "NONE"
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    name: str
+    role: str
+    clearance: str
+
+
+class TokenIn(Strict):
+    label: ShortText | None = None
+
+
+class TokenOut(BaseModel):
+    id: int
+    user_id: int
+    label: str | None
+    created_at: datetime
+    token: str | None = None
+
+

@@ -1,0 +1,239 @@
+"""Documents, arrivals, dispatches, inbox and register series."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from app.api.schemas.common import (
+    Code,
+    Confidentiality,
+    Page,
+    ShortText,
+    Strict,
+    Text,
+    Urgency,
+)
+
+
+class ReferenceIn(Strict):
+    notation: ShortText
+    issued_on: date | None = None
+
+
+class DocumentIn(Strict):
+    notation: ShortText = Field(description="số và ký hiệu as written: 160-TB/TW, 05/QĐ-UBND")
+    issued_on: date
+    title: Text = Field(description="trích yếu")
+    type_code: ShortText | None = None
+    place: ShortText | None = None
+    signer_authority: ShortText | None = Field(None, examples=["T/M BỘ CHÍNH TRỊ"])
+    signer_title: ShortText | None = None
+    signer_name: ShortText | None = None
+    confidentiality: Confidentiality = "NONE"
+    urgency: Urgency = "THUONG"
+    page_count: int | None = Field(None, ge=1, le=100000)
+    references: list[ReferenceIn] = Field(default_factory=list, max_length=200)
+
+
+class ArrivalIn(Strict):
+    issuer_code: Code = Field(description="code of the issuing organisation (e.g. TW)")
+    document: DocumentIn
+    received_at: datetime | None = Field(None, description="defaults to now (server clock)")
+    sender: ShortText | None = None
+    routed_to: ShortText | None = Field(None, description="chuyển: unit or person")
+    deadline: date | None = Field(None, description="hạn giải quyết")
+    file_code: ShortText | None = None
+    note: Text | None = None
+
+
+class ArrivalPatch(Strict):
+    status: Literal["received", "routed", "in_progress", "done"] | None = None
+    routed_to: ShortText | None = None
+    deadline: date | None = None
+    file_code: ShortText | None = None
+    note: Text | None = None
+    comment: Text | None = None
+
+
+class FileOut(BaseModel):
+    sha256: str
+    size: int
+    filename: str
+    content_type: str
+    url: str
+
+
+class ReferenceOut(BaseModel):
+    notation: str
+    issued_on: date | None
+    document_id: int | None
+
+
+class DocumentOut(BaseModel):
+    id: int
+    issuer_code: str
+    issuer_name: str
+    number: int | None
+    notation: str
+    type_code: str | None
+    issued_on: date
+    place: str | None
+    title: str
+    signer_authority: str | None
+    signer_title: str | None
+    signer_name: str | None
+    confidentiality: str
+    urgency: str
+    page_count: int | None
+    files: list[FileOut]
+    references: list[ReferenceOut]
+
+    @classmethod
+    def of(cls, doc: Any) -> DocumentOut:
+        return cls(
+            id=doc.id, issuer_code=doc.issuer.code, issuer_name=doc.issuer.name,
+            number=doc.number, notation=doc.notation, type_code=doc.type_code,
+            issued_on=doc.issued_on, place=doc.place, title=doc.title,
+            signer_authority=doc.signer_authority, signer_title=doc.signer_title,
+            signer_name=doc.signer_name, confidentiality=doc.confidentiality,
+            urgency=doc.urgency, page_count=doc.page_count,
+            files=[FileOut(sha256=f.sha256, size=f.size, filename=f.filename,
+                           content_type=f.content_type,
+                           url=f"/documents/{doc.id}/files/{f.sha256}") for f in doc.files],
+            references=[ReferenceOut(notation=r.notation, issued_on=r.issued_on,
+                                     document_id=r.target_id) for r in doc.references])
+
+
+class ArrivalEventOut(BaseModel):
+    at: datetime
+    actor_id: int
+    from_status: str | None
+    to_status: str
+    routed_to: str | None
+    deadline: date | None
+    note: str | None
+
+
+class ArrivalOut(BaseModel):
+    id: int
+    org_code: str
+    arrival_number: int = Field(description="số đến")
+    scope_key: str
+    received_on: date
+    received_at: datetime
+    sender: str | None
+    routed_to: str | None
+    routed_on: date | None
+    deadline: date | None
+    status: str
+    file_code: str | None
+    note: str | None
+    copy_id: int | None
+    document: DocumentOut
+    history: list[ArrivalEventOut]
+
+    @classmethod
+    def of(cls, a: Any) -> ArrivalOut:
+        return cls(
+            id=a.id, org_code=a.organisation.code, arrival_number=a.arrival_number,
+            scope_key=a.scope_key, received_on=a.received_on, received_at=a.received_at,
+            sender=a.sender, routed_to=a.routed_to, routed_on=a.routed_on, deadline=a.deadline,
+            status=a.status, file_code=a.file_code, note=a.note, copy_id=a.copy_id,
+            document=DocumentOut.of(a.document),
+            history=[ArrivalEventOut(at=e.at, actor_id=e.actor_id, from_status=e.from_status,
+                                     to_status=e.to_status, routed_to=e.routed_to,
+                                     deadline=e.deadline, note=e.note) for e in a.events])
+
+
+class ArrivalPage(Page):
+    items: list[ArrivalOut]
+
+
+class RecipientIn(Strict):
+    org_code: Code | None = None
+    name: ShortText | None = None
+
+
+class DispatchIn(Strict):
+    type_code: ShortText | None = Field(None, description="TB, QĐ, CV …; none for a State công văn")
+    title: Text
+    issued_on: date | None = Field(None, description="defaults to today (Vietnam time)")
+    unit: Code | None = Field(None, description="drafting unit of a State công văn (05/BNV-VP)")
+    signer_authority: ShortText | None = None
+    signer_title: ShortText | None = None
+    signer_name: ShortText | None = None
+    confidentiality: Confidentiality = "NONE"
+    urgency: Urgency = "THUONG"
+    recipients: list[RecipientIn] = Field(default_factory=list, max_length=500)
+    archive_unit: ShortText | None = None
+    copies_count: int | None = Field(None, ge=1, le=100000)
+    note: Text | None = None
+
+
+class RecipientOut(BaseModel):
+    org_code: str | None
+    name: str
+
+
+class DispatchOut(BaseModel):
+    id: int
+    org_code: str
+    number: int
+    scope_key: str
+    notation: str
+    document: DocumentOut
+    recipients: list[RecipientOut]
+    archive_unit: str | None
+    copies_count: int | None
+    sent_on: date | None
+
+    @classmethod
+    def of(cls, d: Any) -> DispatchOut:
+        return cls(
+            id=d.id, org_code=d.organisation.code, number=d.number, scope_key=d.scope_key,
+            notation=d.document.notation, document=DocumentOut.of(d.document),
+            recipients=[RecipientOut(org_code=None if r.organisation is None
+                                     else r.organisation.code, name=r.name)
+                        for r in d.recipients],
+            archive_unit=d.archive_unit, copies_count=d.copies_count, sent_on=d.sent_on)
+
+
+class DispatchPage(Page):
+    items: list[DispatchOut]
+
+
+class InboxItemOut(BaseModel):
+    id: int
+    status: str
+    sender_code: str
+    document_id: int
+    notation: str
+    title: str
+    copy_id: int | None
+    arrival_id: int | None
+    created_at: datetime
+
+
+class InboxRegisterIn(Strict):
+    received_at: datetime | None = None
+    routed_to: ShortText | None = None
+    deadline: date | None = None
+    note: Text | None = None
+
+
+class ContinueIn(Strict):
+    register: Literal["arrival", "dispatch", "copy"]
+    on: date = Field(description="a date in the series (year or term) to continue")
+    last_number: int = Field(ge=0, le=10_000_000, description="last number used on paper")
+    doc_type: ShortText | None = None
+    secret: bool = False
+
+
+class SeriesOut(BaseModel):
+    register: str
+    scope_key: str
+    last_number: int
+    next_number: int

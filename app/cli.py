@@ -1,0 +1,67 @@
+"""The `vanthu` command: serve, migrate, demo, and the offline tools."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from app.settings import get_settings
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers,
+                log_level="info")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from app.db import migrate
+
+    migrate.upgrade(get_settings().database_url)
+    print("database is at the latest migration")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from app.context import AppContext
+    from app.demo import load_demo
+
+    ctx = AppContext.from_settings(get_settings())
+    try:
+        report = load_demo(ctx)
+    finally:
+        ctx.db.dispose()
+    print(report)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vanthu", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the API (OpenAPI docs at /docs)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=_serve)
+
+    sub.add_parser("migrate", help="alembic upgrade head").set_defaults(handler=_migrate)
+    sub.add_parser("demo", help="load the seed's chain (idempotent) and print tokens").set_defaults(
+        handler=_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

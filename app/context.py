@@ -1,0 +1,67 @@
+"""What every use case needs: settings, database, file store and clock, built once per process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from app.db.engine import Database
+from app.settings import Settings
+from app.storage import FileStore, StagedWrites
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Work:
+    """One unit of work: a write session and the files written during it."""
+
+    session: Session
+    staged: StagedWrites = field(default_factory=StagedWrites)
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db: Database
+    store: FileStore
+    #: The service's clock. In service it is the server's clock; the demo sets the seed's times.
+    clock: Callable[[], datetime] = system_clock
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> AppContext:
+        return cls(
+            settings=settings,
+            db=Database(settings.database_url),
+            store=FileStore(settings.storage_dir),
+        )
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Work]:
+        """Commit everything or nothing: on error the transaction rolls back (returning any number
+        taken) and the files this unit stored are removed."""
+        work = Work(self.db.write_session())
+        try:
+            yield work
+            work.session.commit()
+        except BaseException:
+            work.session.rollback()
+            self.store.discard(work.staged)
+            raise
+        finally:
+            work.session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        session = self.db.read_session()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()

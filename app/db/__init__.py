@@ -1,0 +1,31 @@
+"""SQLAlchemy models. Importing this package registers every table on ``Base.metadata``."""
+
+from app.db.audit import AuditEvent, AuditNode, SignedTreeHead
+from app.db.base import Base
+from app.db.copies import CertifiedCopy, CopyRequest, OfficeKey
+from app.db.document import Document, DocumentFile, DocumentReference
+from app.db.organisation import ApiToken, CommitteeTerm, Organisation, User
+from app.db.registers import Arrival, ArrivalEvent, Dispatch, InboxItem, Recipient, Sequence
+
+__all__ = [
+    "ApiToken",
+    "Arrival",
+    "ArrivalEvent",
+    "AuditEvent",
+    "AuditNode",
+    "Base",
+    "CertifiedCopy",
+    "CommitteeTerm",
+    "CopyRequest",
+    "Dispatch",
+    "Document",
+    "DocumentFile",
+    "DocumentReference",
+    "InboxItem",
+    "OfficeKey",
+    "Organisation",
+    "Recipient",
+    "Sequence",
+    "SignedTreeHead",
+    "User",
+]

@@ -1,0 +1,86 @@
+"""Organisations (cơ quan, tổ chức), their committee terms and their people."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db.base import Base
+from app.db.types import UTCDateTime, utcnow
+
+
+class Organisation(Base):
+    """An office that keeps registers and signs, or an external issuer (e.g. the Politburo, ``TW``)."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (CheckConstraint("family IN ('party', 'state')", name="family"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)  # VPTU, VPDUK, TW
+    name: Mapped[str] = mapped_column(String(300))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    family: Mapped[str] = mapped_column(String(10))  # party | state: numbering and notation rules
+    place_name: Mapped[str | None] = mapped_column(String(100))  # địa danh: "Đắk Nông"
+    email: Mapped[str | None] = mapped_column(String(200))  # shown in signatures
+    external: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Local code used in copy notations instead of the family default (e.g. "SL" in 30-SL/VPDUK).
+    copy_code: Mapped[str | None] = mapped_column(String(10))
+    #: State offices may keep one outgoing series per document type (ND 30 Đ15.1.c).
+    dispatch_per_type: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id])
+    terms: Mapped[list[CommitteeTerm]] = relationship(
+        back_populates="organisation", order_by="CommitteeTerm.starts_on"
+    )
+
+
+class CommitteeTerm(Base):
+    """A committee term (nhiệm kỳ cấp ủy): Party numbering restarts with each term."""
+
+    __tablename__ = "committee_terms"
+    __table_args__ = (UniqueConstraint("organisation_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    label: Mapped[str] = mapped_column(String(40))  # "2015-2020"
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="terms")
+
+
+class User(Base):
+    """A person acting for one organisation with one role."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('clerk', 'department', 'auditor', 'admin')", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    #: Highest confidentiality level (độ mật) this person may see: NONE, MAT, TOI_MAT, TUYET_MAT.
+    clearance: Mapped[str] = mapped_column(String(12), default="NONE")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class ApiToken(Base):
+    """An API token; only its SHA-256 is stored, the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

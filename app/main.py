@@ -1,0 +1,35 @@
+"""The FastAPI application: routers, problem+json handlers, body limits."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from app.api import problems
+from app.api.limits import BodyLimit
+from app.api.routers import documents, orgs, registers
+from app.context import AppContext
+from app.settings import Settings, get_settings
+
+DESCRIPTION = """
+Official-document register and certified-copy service for Vietnamese provincial offices.
+
+Authenticate with `Authorization: Bearer <token>` (`vanthu demo` prints one per role).
+Errors are `application/problem+json` (RFC 9457); a 422 names the field.
+"""
+
+
+def create_app(settings: Settings | None = None, ctx: AppContext | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="vanthu", version="0.1.0", description=DESCRIPTION)
+    app.state.ctx = ctx or AppContext.from_settings(settings)
+    problems.install(app)
+    for module in (orgs, registers, documents):
+        app.include_router(module.router)
+
+    @app.get("/health", tags=["service"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.add_middleware(BodyLimit, json_limit=settings.max_json_bytes,
+                       upload_limit=settings.max_upload_bytes)
+    return app

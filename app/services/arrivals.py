@@ -1,0 +1,296 @@
+"""The incoming register (sổ đăng ký văn bản đến): register, list, route, track status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.context import AppContext, Work
+from app.db import Arrival, ArrivalEvent, CertifiedCopy, Document, InboxItem, Organisation
+from app.domain.dates import to_vn
+from app.domain.numbering import RegisterKind
+from app.domain.text import fold
+from app.errors import Conflict, Invalid, NotFound
+from app.services import audit_log, documents, numbering
+from app.services.access import Principal, readable_org_ids, require_clerk_of, require_read
+from app.services.organisations import get_by_code
+from app.services.uploads import CheckedPdf
+
+#: Allowed moves of the handling status (received → routed → in progress → done).
+TRANSITIONS = {
+    "received": {"received", "routed"},
+    "routed": {"routed", "in_progress"},
+    "in_progress": {"in_progress", "routed", "done"},
+    "done": {"done"},
+}
+
+
+@dataclass
+class ArrivalInput:
+    issuer_code: str
+    document: documents.DocumentInput
+    received_at: datetime | None = None
+    sender: str | None = None
+    routed_to: str | None = None
+    deadline: date | None = None
+    file_code: str | None = None
+    note: str | None = None
+
+
+def snapshot(arrival: Arrival) -> dict[str, Any]:
+    return {
+        "organisation_id": arrival.organisation_id,
+        "document_id": arrival.document_id,
+        "copy_id": arrival.copy_id,
+        "scope_key": arrival.scope_key,
+        "arrival_number": arrival.arrival_number,
+        "received_on": arrival.received_on.isoformat(),
+        "routed_to": arrival.routed_to,
+        "deadline": None if arrival.deadline is None else arrival.deadline.isoformat(),
+        "status": arrival.status,
+    }
+
+
+def dedupe_key(document_id: int, copy_id: int | None) -> str:
+    return f"doc:{document_id}" if copy_id is None else f"doc:{document_id}/copy:{copy_id}"
+
+
+def _existing(session: Session, org_id: int, key: str) -> int | None:
+    return session.scalar(select(Arrival.id).where(
+        Arrival.organisation_id == org_id, Arrival.dedupe_key == key))
+
+
+def enter(work: Work, who: Principal, org: Organisation, doc: Document, *,
+          received_at: datetime, copy_id: int | None = None, sender: str | None = None,
+          routed_to: str | None = None, deadline: date | None = None,
+          file_code: str | None = None, note: str | None = None) -> Arrival:
+    """Number and write the register row (inside the caller's unit of work)."""
+    s = work.session
+    key = dedupe_key(doc.id, copy_id)
+    documents.ensure_not_registered(_existing(s, org.id, key), org.code)
+    received_on = to_vn(received_at).date()
+    if received_on < doc.issued_on:
+        raise Invalid(f"received on {received_on} but issued on {doc.issued_on}",
+                      field="received_at")
+    scope = numbering.register_scope(org, RegisterKind.ARRIVAL, received_on)
+    number = numbering.take_number(s, org.id, RegisterKind.ARRIVAL.value, scope)
+    arrival = Arrival(
+        organisation_id=org.id, document_id=doc.id, copy_id=copy_id, dedupe_key=key,
+        scope_key=scope, arrival_number=number, received_on=received_on,
+        received_at=received_at, sender=sender, routed_to=routed_to,
+        routed_on=received_on if routed_to else None, deadline=deadline,
+        status="routed" if routed_to else "received", file_code=file_code, note=note,
+        created_by=who.user_id)
+    s.add(arrival)
+    s.flush()
+    s.add(ArrivalEvent(arrival_id=arrival.id, actor_id=who.user_id, from_status=None,
+                       to_status=arrival.status, routed_to=routed_to, deadline=deadline,
+                       note="registered"))
+    for item in s.scalars(select(InboxItem).where(
+            InboxItem.organisation_id == org.id, InboxItem.document_id == doc.id,
+            InboxItem.copy_id.is_(None) if copy_id is None else InboxItem.copy_id == copy_id)):
+        item.status, item.arrival_id = "registered", arrival.id
+    audit_log.record(s, who, "arrival.registered", "arrival", arrival.id,
+                     after={**snapshot(arrival), "document": documents.snapshot(doc)})
+    return arrival
+
+
+def register(ctx: AppContext, who: Principal, org_code: str, data: ArrivalInput,
+             pdf: CheckedPdf | None = None) -> Arrival:
+    with ctx.unit_of_work() as work:
+        s = work.session
+        org = get_by_code(s, org_code)
+        require_clerk_of(who, org)
+        issuer = s.scalar(select(Organisation).where(Organisation.code == data.issuer_code))
+        if issuer is None:
+            raise Invalid(f"no organisation with code {data.issuer_code!r}; create the issuer "
+                          "first (POST /orgs, external: true)", field="issuer_code")
+        doc, _ = documents.find_or_create(work, who, issuer, data.document)
+        if pdf is not None:
+            documents.attach_pdf(work, ctx.store, who, doc, pdf)
+        arrival = enter(work, who, org, doc, received_at=data.received_at or ctx.clock(),
+                        sender=data.sender, routed_to=data.routed_to, deadline=data.deadline,
+                        file_code=data.file_code, note=data.note)
+        arrival_id = arrival.id
+    return get(ctx, who, arrival_id)
+
+
+def register_from_inbox(ctx: AppContext, who: Principal, org_code: str, item_id: int, *,
+                        received_at: datetime | None = None, routed_to: str | None = None,
+                        deadline: date | None = None, note: str | None = None) -> Arrival:
+    with ctx.unit_of_work() as work:
+        s = work.session
+        org = get_by_code(s, org_code)
+        require_clerk_of(who, org)
+        item = s.get(InboxItem, item_id)
+        if item is None or item.organisation_id != org.id:
+            raise NotFound(f"no inbox item {item_id} for {org_code}")
+        if item.status == "registered":
+            raise Conflict("this inbox item is already registered",
+                           existing=f"/arrivals/{item.arrival_id}")
+        doc = documents.get(s, item.document_id)
+        arrival = enter(work, who, org, doc, received_at=received_at or ctx.clock(),
+                        copy_id=item.copy_id, sender=item.sender.name, routed_to=routed_to,
+                        deadline=deadline, note=note)
+        arrival_id = arrival.id
+    return get(ctx, who, arrival_id)
+
+
+def _load(session: Session, arrival_id: int) -> Arrival:
+    arrival = session.scalar(select(Arrival).where(Arrival.id == arrival_id).options(
+        selectinload(Arrival.document).selectinload(Document.files),
+        selectinload(Arrival.document).selectinload(Document.issuer),
+        selectinload(Arrival.document).selectinload(Document.references),
+        selectinload(Arrival.organisation), selectinload(Arrival.events)))
+    if arrival is None:
+        raise NotFound(f"no arrival {arrival_id}")
+    return arrival
+
+
+def get(ctx: AppContext, who: Principal, arrival_id: int) -> Arrival:
+    with ctx.reading() as s:
+        arrival = _load(s, arrival_id)
+        require_read(s, who, arrival.organisation)
+        documents.require_visible(who, arrival.document)
+        if arrival.document.confidentiality != "NONE":
+            with ctx.unit_of_work() as work:  # reads of confidential documents are logged
+                audit_log.record(work.session, who, "document.read", "arrival", arrival.id,
+                                 details={"document_id": arrival.document_id,
+                                          "confidentiality": arrival.document.confidentiality})
+        return arrival
+
+
+@dataclass
+class ArrivalFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    issuer_code: str | None = None
+    type_code: str | None = None
+    status: str | None = None
+    text: str | None = None
+    year: int | None = None
+    after_id: int | None = None  # keyset: entries older than this id
+    limit: int = 50
+
+
+def _filtered(query: Select[tuple[Arrival]], f: ArrivalFilter) -> Select[tuple[Arrival]]:
+    if f.date_from:
+        query = query.where(Arrival.received_on >= f.date_from)
+    if f.date_to:
+        query = query.where(Arrival.received_on <= f.date_to)
+    if f.year:
+        query = query.where(Arrival.received_on.between(date(f.year, 1, 1), date(f.year, 12, 31)))
+    if f.issuer_code:
+        query = query.where(Organisation.code == f.issuer_code)
+    if f.type_code:
+        query = query.where(Document.type_code == f.type_code)
+    if f.status:
+        query = query.where(Arrival.status == f.status)
+    return query
+
+
+def list_for(ctx: AppContext, who: Principal, org_code: str,
+             f: ArrivalFilter) -> tuple[list[Arrival], int | None]:
+    """Entries newest first; returns (page, cursor for the next page or None)."""
+    with ctx.reading() as s:
+        org = get_by_code(s, org_code)
+        require_read(s, who, org)
+        query = (select(Arrival).join(Document, Arrival.document_id == Document.id)
+                 .join(Organisation, Document.issuer_id == Organisation.id)
+                 .where(Arrival.organisation_id == org.id,
+                        Document.confidentiality.in_(who.visible_levels()))
+                 .options(selectinload(Arrival.document).selectinload(Document.issuer),
+                          selectinload(Arrival.document).selectinload(Document.files),
+                          selectinload(Arrival.document).selectinload(Document.references),
+                          selectinload(Arrival.organisation), selectinload(Arrival.events))
+                 .order_by(Arrival.id.desc()))
+        query = _filtered(query, f)
+        if f.after_id is not None:
+            query = query.where(Arrival.id < f.after_id)
+        needle = fold(f.text) if f.text else None
+        rows: list[Arrival] = []
+        # Title text is matched diacritics-insensitively in Python; scan in pages until full.
+        batch_query = query.limit(max(f.limit * 4, 200))
+        cursor_id = f.after_id
+        while len(rows) <= f.limit:
+            batch = list(s.scalars(batch_query if cursor_id is None
+                                   else batch_query.where(Arrival.id < cursor_id)))
+            if not batch:
+                break
+            for arrival in batch:
+                if needle is None or needle in fold(arrival.document.title):
+                    rows.append(arrival)
+            cursor_id = batch[-1].id
+            if needle is None:
+                break
+        page = rows[: f.limit]
+        more = len(rows) > f.limit
+        return page, (page[-1].id if more and page else None)
+
+
+def update(ctx: AppContext, who: Principal, arrival_id: int, changes: dict[str, Any]) -> Arrival:
+    with ctx.unit_of_work() as work:
+        s = work.session
+        arrival = _load(s, arrival_id)
+        require_clerk_of(who, arrival.organisation)
+        before = snapshot(arrival)
+        new_status = changes.get("status", arrival.status)
+        if "routed_to" in changes and changes["routed_to"] and "status" not in changes \
+                and arrival.status == "received":
+            new_status = "routed"
+        if new_status not in TRANSITIONS.get(arrival.status, set()):
+            raise Conflict(f"status cannot go from {arrival.status} to {new_status}",
+                           field="status")
+        if new_status == "routed" and not (changes.get("routed_to") or arrival.routed_to):
+            raise Invalid("routing needs routed_to (the unit or person, chuyển)",
+                          field="routed_to")
+        if "routed_to" in changes:
+            arrival.routed_to = changes["routed_to"]
+            arrival.routed_on = to_vn(ctx.clock()).date()
+        if "deadline" in changes:
+            arrival.deadline = changes["deadline"]
+        for key in ("file_code", "note"):
+            if key in changes:
+                setattr(arrival, key, changes[key])
+        s.add(ArrivalEvent(arrival_id=arrival.id, actor_id=who.user_id,
+                           from_status=arrival.status, to_status=new_status,
+                           routed_to=arrival.routed_to, deadline=arrival.deadline,
+                           note=changes.get("comment")))
+        arrival.status = new_status
+        s.flush()
+        audit_log.record(s, who, "arrival.updated", "arrival", arrival.id,
+                         before=before, after=snapshot(arrival))
+    return get(ctx, who, arrival_id)
+
+
+def copy_of(session: Session, arrival: Arrival) -> CertifiedCopy | None:
+    return None if arrival.copy_id is None else session.get(CertifiedCopy, arrival.copy_id)
+
+
+def count_in(session: Session, org_id: int, scope_key: str) -> int:
+    return int(session.scalar(select(func.count()).where(
+        Arrival.organisation_id == org_id, Arrival.scope_key == scope_key)) or 0)
+
+
+def inbox(ctx: AppContext, who: Principal, org_code: str,
+          status: str | None = "pending") -> list[InboxItem]:
+    with ctx.reading() as s:
+        org = get_by_code(s, org_code)
+        require_read(s, who, org)
+        query = (select(InboxItem).where(InboxItem.organisation_id == org.id)
+                 .join(Document, InboxItem.document_id == Document.id)
+                 .where(Document.confidentiality.in_(who.visible_levels()))
+                 .options(selectinload(InboxItem.document).selectinload(Document.issuer),
+                          selectinload(InboxItem.sender))
+                 .order_by(InboxItem.id))
+        if status:
+            query = query.where(InboxItem.status == status)
+        return list(s.scalars(query))
+
+
+def readable(session: Session, who: Principal) -> set[int]:
+    return readable_org_ids(session, who)

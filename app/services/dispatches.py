@@ -1,0 +1,183 @@
+"""The outgoing register (sổ đăng ký văn bản đi): number, notation, recipients, inbox delivery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.context import AppContext, Work
+from app.db import Dispatch, Document, InboxItem, Organisation, Recipient
+from app.domain.dates import to_vn
+from app.domain.doc_types import Family, lookup_type
+from app.domain.errors import DomainError
+from app.domain.notation import notation_key, party_notation, state_notation
+from app.domain.numbering import RegisterKind
+from app.errors import Invalid, NotFound
+from app.services import audit_log, documents, numbering
+from app.services.access import Principal, require_clerk_of, require_read
+from app.services.organisations import get_by_code
+from app.services.uploads import CheckedPdf
+
+
+@dataclass
+class RecipientInput:
+    """A nơi nhận line: an organisation in the system (by code) or an external name."""
+
+    org_code: str | None = None
+    name: str | None = None
+
+
+@dataclass
+class DispatchInput:
+    type_code: str | None  # None for a State công văn (no type abbreviation)
+    title: str
+    issued_on: date | None = None
+    unit: str | None = None  # drafting unit of a State công văn: 05/BNV-VP
+    signer_authority: str | None = None
+    signer_title: str | None = None
+    signer_name: str | None = None
+    confidentiality: str = "NONE"
+    urgency: str = "THUONG"
+    recipients: list[RecipientInput] = field(default_factory=list)
+    archive_unit: str | None = None
+    copies_count: int | None = None
+    note: str | None = None
+
+
+def resolve_recipients(session: Session, lines: list[RecipientInput],
+                       field_name: str = "recipients") -> list[tuple[Organisation | None, str]]:
+    out: list[tuple[Organisation | None, str]] = []
+    for i, line in enumerate(lines):
+        if line.org_code:
+            org = session.scalar(select(Organisation).where(Organisation.code == line.org_code))
+            if org is None:
+                raise Invalid(f"no organisation with code {line.org_code!r}",
+                              field=f"{field_name}[{i}].org_code")
+            out.append((org, line.name or org.name))
+        elif line.name and line.name.strip():
+            out.append((None, line.name.strip()))
+        else:
+            raise Invalid("a recipient needs org_code or name", field=f"{field_name}[{i}]")
+    return out
+
+
+def notation_for(org: Organisation, number: int, type_code: str | None, year: int,
+                 unit: str | None) -> str:
+    try:
+        if org.family == Family.PARTY.value:
+            if not type_code:
+                raise Invalid("Party documents need a type_code (CV for a công văn)",
+                              field="type_code")
+            return party_notation(number, type_code, org.code)
+        return state_notation(number, type_code, org.code, unit=unit)
+    except DomainError as exc:
+        raise Invalid(exc.reason, field=exc.field) from exc
+
+
+def register(ctx: AppContext, who: Principal, org_code: str, data: DispatchInput,
+             pdf: CheckedPdf | None = None) -> Dispatch:
+    with ctx.unit_of_work() as work:
+        s = work.session
+        org = get_by_code(s, org_code)
+        require_clerk_of(who, org)
+        issued_on = data.issued_on or to_vn(ctx.clock()).date()
+        family = Family(org.family)
+        if data.type_code and lookup_type(family, data.type_code, issued_on) is None:
+            raise Invalid(f"{data.type_code!r} is not a {family.value} document type on "
+                          f"{issued_on}", field="type_code")
+        recipients = resolve_recipients(s, data.recipients)
+        scope = numbering.register_scope(org, RegisterKind.DISPATCH, issued_on,
+                                         doc_type=data.type_code or "CV",
+                                         secret=data.confidentiality != "NONE")
+        number = numbering.take_number(s, org.id, RegisterKind.DISPATCH.value, scope)
+        notation = notation_for(org, number, data.type_code, issued_on.year, data.unit)
+        doc = Document(
+            issuer_id=org.id, number=number, notation=notation,
+            notation_key=notation_key(notation), type_code=data.type_code,
+            issued_on=issued_on, place=org.place_name, title=data.title,
+            signer_authority=data.signer_authority, signer_title=data.signer_title,
+            signer_name=data.signer_name, confidentiality=data.confidentiality,
+            urgency=data.urgency, created_by=who.user_id)
+        s.add(doc)
+        s.flush()
+        if pdf is not None:
+            documents.attach_pdf(work, ctx.store, who, doc, pdf)
+        dispatch = Dispatch(organisation_id=org.id, document_id=doc.id, scope_key=scope,
+                            number=number, archive_unit=data.archive_unit,
+                            copies_count=data.copies_count, sent_on=issued_on, note=data.note,
+                            created_by=who.user_id)
+        s.add(dispatch)
+        s.flush()
+        deliver(work, org, doc, recipients, dispatch_id=dispatch.id)
+        audit_log.record(s, who, "dispatch.registered", "dispatch", dispatch.id,
+                         after={"number": number, "scope_key": scope, "notation": notation,
+                                "document": documents.snapshot(doc),
+                                "recipients": [name for _, name in recipients]})
+        dispatch_id = dispatch.id
+    return get(ctx, who, dispatch_id)
+
+
+def deliver(work: Work, sender: Organisation, doc: Document,
+            recipients: list[tuple[Organisation | None, str]], *, dispatch_id: int | None = None,
+            copy_id: int | None = None) -> list[InboxItem]:
+    """Write the nơi nhận lines; in-system recipients find the document in their inbox."""
+    s = work.session
+    items: list[InboxItem] = []
+    for position, (org, name) in enumerate(recipients):
+        s.add(Recipient(dispatch_id=dispatch_id, copy_id=copy_id, position=position,
+                        organisation_id=None if org is None else org.id, name=name))
+        if org is not None and not org.external and org.id != sender.id:
+            item = InboxItem(organisation_id=org.id, document_id=doc.id, copy_id=copy_id,
+                             sender_id=sender.id)
+            s.add(item)
+            items.append(item)
+    s.flush()
+    return items
+
+
+def _load(session: Session, dispatch_id: int) -> Dispatch:
+    dispatch = session.scalar(select(Dispatch).where(Dispatch.id == dispatch_id).options(
+        selectinload(Dispatch.document).selectinload(Document.files),
+        selectinload(Dispatch.document).selectinload(Document.issuer),
+        selectinload(Dispatch.organisation), selectinload(Dispatch.recipients)))
+    if dispatch is None:
+        raise NotFound(f"no dispatch {dispatch_id}")
+    return dispatch
+
+
+def get(ctx: AppContext, who: Principal, dispatch_id: int) -> Dispatch:
+    with ctx.reading() as s:
+        dispatch = _load(s, dispatch_id)
+        require_read(s, who, dispatch.organisation)
+        documents.require_visible(who, dispatch.document)
+        return dispatch
+
+
+def list_for(ctx: AppContext, who: Principal, org_code: str, *, year: int | None = None,
+             after_id: int | None = None, limit: int = 50) -> tuple[list[Dispatch], int | None]:
+    with ctx.reading() as s:
+        org = get_by_code(s, org_code)
+        require_read(s, who, org)
+        query = (select(Dispatch).join(Document, Dispatch.document_id == Document.id)
+                 .where(Dispatch.organisation_id == org.id,
+                        Document.confidentiality.in_(who.visible_levels()))
+                 .options(selectinload(Dispatch.document).selectinload(Document.issuer),
+                          selectinload(Dispatch.document).selectinload(Document.files),
+                          selectinload(Dispatch.organisation),
+                          selectinload(Dispatch.recipients))
+                 .order_by(Dispatch.id.desc()).limit(limit + 1))
+        if year:
+            query = query.where(Document.issued_on.between(date(year, 1, 1), date(year, 12, 31)))
+        if after_id is not None:
+            query = query.where(Dispatch.id < after_id)
+        rows = list(s.scalars(query))
+        page = rows[:limit]
+        return page, (page[-1].id if len(rows) > limit else None)
+
+
+def summary(dispatch: Dispatch) -> dict[str, Any]:
+    return {"id": dispatch.id, "notation": dispatch.document.notation}

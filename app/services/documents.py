@@ -1,0 +1,165 @@
+"""Documents: find-or-create by (issuer, notation, date), attach files, check visibility."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.context import Work
+from app.db import Document, DocumentFile, DocumentReference, Organisation
+from app.domain.doc_types import Family
+from app.domain.errors import DomainError
+from app.domain.notation import notation_key, parse_notation
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.access import Principal
+from app.services.uploads import CheckedPdf
+from app.storage import FileStore
+
+
+@dataclass
+class Reference:
+    notation: str
+    issued_on: date | None = None
+
+
+@dataclass
+class DocumentInput:
+    """A document's metadata as written on it."""
+
+    notation: str  # số và ký hiệu: "160-TB/TW"
+    issued_on: date
+    title: str  # trích yếu
+    type_code: str | None = None
+    place: str | None = None
+    signer_authority: str | None = None
+    signer_title: str | None = None
+    signer_name: str | None = None
+    confidentiality: str = "NONE"
+    urgency: str = "THUONG"
+    page_count: int | None = None
+    references: list[Reference] = field(default_factory=list)
+
+
+def snapshot(doc: Document) -> dict[str, Any]:
+    return {
+        "issuer_id": doc.issuer_id,
+        "notation": doc.notation,
+        "issued_on": doc.issued_on.isoformat(),
+        "title": doc.title,
+        "type_code": doc.type_code,
+        "confidentiality": doc.confidentiality,
+        "urgency": doc.urgency,
+        "files": [f.sha256 for f in doc.files],
+    }
+
+
+def parse_number(issuer: Organisation, notation: str, type_code: str | None) -> tuple[int, str | None]:
+    """Read the number and type from a notation written by `issuer` (Party or State rules)."""
+    try:
+        parsed = parse_notation(notation, Family(issuer.family))
+    except DomainError as exc:
+        raise Invalid(exc.reason, field="notation") from exc
+    if type_code and parsed.type_code and parsed.type_code.casefold() != type_code.casefold():
+        raise Invalid(
+            f"type_code {type_code!r} does not match the notation's type {parsed.type_code!r}",
+            field="type_code")
+    return parsed.number, type_code or parsed.type_code
+
+
+def find_or_create(work: Work, who: Principal, issuer: Organisation,
+                   data: DocumentInput) -> tuple[Document, bool]:
+    s = work.session
+    number, type_code = parse_number(issuer, data.notation, data.type_code)
+    key = notation_key(data.notation)
+    existing = s.scalar(select(Document).where(
+        Document.issuer_id == issuer.id, Document.notation_key == key,
+        Document.issued_on == data.issued_on))
+    if existing is not None:
+        return existing, False
+    doc = Document(
+        issuer_id=issuer.id, number=number, notation=data.notation.strip(), notation_key=key,
+        type_code=type_code, issued_on=data.issued_on, place=data.place, title=data.title,
+        signer_authority=data.signer_authority, signer_title=data.signer_title,
+        signer_name=data.signer_name, confidentiality=data.confidentiality,
+        urgency=data.urgency, page_count=data.page_count, created_by=who.user_id)
+    s.add(doc)
+    s.flush()
+    for ref in data.references:
+        target = s.scalar(select(Document.id).where(
+            Document.notation_key == notation_key(ref.notation)).limit(1))
+        s.add(DocumentReference(document_id=doc.id, notation=ref.notation,
+                                issued_on=ref.issued_on, target_id=target))
+    s.flush()
+    return doc, True
+
+
+def attach_pdf(work: Work, store: FileStore, who: Principal, doc: Document,
+               pdf: CheckedPdf) -> DocumentFile:
+    digest = store.put(pdf.data, work.staged)
+    for existing in doc.files:
+        if existing.sha256 == digest:
+            return existing
+    row = DocumentFile(document_id=doc.id, sha256=digest, size=len(pdf.data),
+                       filename=pdf.filename, content_type="application/pdf",
+                       created_by=who.user_id)
+    work.session.add(row)
+    if doc.page_count is None:
+        doc.page_count = pdf.page_count
+    work.session.flush()
+    return row
+
+
+def require_visible(who: Principal, doc: Document) -> None:
+    if not who.may_see_level(doc.confidentiality):
+        raise Forbidden(f"document {doc.id} is {doc.confidentiality}; your clearance is "
+                        f"{who.clearance}")
+
+
+def get(session: Session, doc_id: int) -> Document:
+    doc = session.get(Document, doc_id)
+    if doc is None:
+        raise NotFound(f"no document {doc_id}")
+    return doc
+
+
+def ensure_not_registered(existing_arrival_id: int | None, org_code: str) -> None:
+    if existing_arrival_id is not None:
+        raise Conflict(f"this document is already in the incoming register of {org_code}",
+                       existing=f"/arrivals/{existing_arrival_id}")
+
+
+def holder_org_ids(session: Session, doc_id: int) -> set[int]:
+    """Organisations that hold the document: issued it, registered it, copied it or were sent it."""
+    from app.db import Arrival, CertifiedCopy, InboxItem
+
+    holders = {int(i) for i in session.scalars(select(Document.issuer_id).where(
+        Document.id == doc_id))}
+    for model in (Arrival, CertifiedCopy, InboxItem):
+        holders.update(int(i) for i in session.scalars(
+            select(model.organisation_id).where(model.document_id == doc_id)))
+    return holders
+
+
+def read_document(ctx: Any, who: Principal, doc_id: int) -> Document:
+    """A document the caller may see (held by an office they may read, within their clearance)."""
+    from sqlalchemy.orm import selectinload
+
+    from app.services import audit_log
+    from app.services.access import readable_org_ids
+
+    with ctx.reading() as s:
+        doc = s.scalar(select(Document).where(Document.id == doc_id).options(
+            selectinload(Document.files), selectinload(Document.issuer),
+            selectinload(Document.references)))
+        if doc is None or not (holder_org_ids(s, doc_id) & readable_org_ids(s, who)):
+            raise NotFound(f"no document {doc_id} in your registers")
+        require_visible(who, doc)
+    if doc.confidentiality != "NONE":
+        with ctx.unit_of_work() as work:
+            audit_log.record(work.session, who, "document.read", "document", doc.id,
+                             details={"confidentiality": doc.confidentiality})
+    return doc

@@ -1,0 +1,198 @@
+"""Organisations: create, read, update, delete, with their hierarchy and committee terms."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.context import AppContext
+from app.db import (
+    Arrival,
+    CommitteeTerm,
+    Dispatch,
+    Document,
+    Organisation,
+    User,
+)
+from app.errors import Conflict, Invalid, NotFound
+from app.services import audit_log
+from app.services.access import Principal, descendant_ids, require_role
+
+EDITABLE = ("name", "parent_code", "family", "place_name", "email", "external", "copy_code",
+            "dispatch_per_type")
+
+
+def snapshot(org: Organisation) -> dict[str, Any]:
+    return {
+        "code": org.code,
+        "name": org.name,
+        "parent_id": org.parent_id,
+        "family": org.family,
+        "place_name": org.place_name,
+        "email": org.email,
+        "external": org.external,
+        "copy_code": org.copy_code,
+        "dispatch_per_type": org.dispatch_per_type,
+    }
+
+
+def get_by_code(session: Session, code: str) -> Organisation:
+    org = session.scalar(
+        select(Organisation).where(Organisation.code == code).options(
+            selectinload(Organisation.terms), selectinload(Organisation.parent)
+        )
+    )
+    if org is None:
+        raise NotFound(f"no organisation with code {code!r}", field="code")
+    return org
+
+
+def _resolve_parent(session: Session, parent_code: str | None) -> Organisation | None:
+    if parent_code is None:
+        return None
+    parent = session.scalar(select(Organisation).where(Organisation.code == parent_code))
+    if parent is None:
+        raise Invalid(f"no organisation with code {parent_code!r}", field="parent_code")
+    return parent
+
+
+def _require_admin_over(session: Session, who: Principal, org: Organisation | None) -> None:
+    require_role(who, "admin")
+    if org is not None and org.id not in descendant_ids(session, who.org_id):
+        raise NotFound(f"no organisation with code {org.code!r} under {who.org_code}")
+
+
+def create(ctx: AppContext, who: Principal, data: dict[str, Any]) -> Organisation:
+    with ctx.unit_of_work() as work:
+        s = work.session
+        parent = _resolve_parent(s, data.get("parent_code"))
+        # Admins add offices below their own; external issuers (e.g. TW) may stand anywhere.
+        if not data.get("external", False):
+            _require_admin_over(s, who, parent or s.get(Organisation, who.org_id))
+            if parent is None:
+                raise Invalid("an office of the system needs a parent_code", field="parent_code")
+        else:
+            require_role(who, "admin")
+        if s.scalar(select(exists().where(Organisation.code == data["code"]))):
+            raise Conflict(f"organisation code {data['code']!r} is taken", field="code",
+                           existing=f"/orgs/{data['code']}")
+        org = Organisation(
+            code=data["code"],
+            name=data["name"],
+            parent_id=None if parent is None else parent.id,
+            family=data["family"],
+            place_name=data.get("place_name"),
+            email=data.get("email"),
+            external=data.get("external", False),
+            copy_code=data.get("copy_code"),
+            dispatch_per_type=data.get("dispatch_per_type", False),
+        )
+        s.add(org)
+        s.flush()
+        audit_log.record(s, who, "organisation.created", "organisation", org.code,
+                         after=snapshot(org))
+    return org
+
+
+def update(ctx: AppContext, who: Principal, code: str, changes: dict[str, Any]) -> Organisation:
+    with ctx.unit_of_work() as work:
+        s = work.session
+        org = get_by_code(s, code)
+        _require_admin_over(s, who, org)
+        before = snapshot(org)
+        if "parent_code" in changes:
+            parent = _resolve_parent(s, changes.pop("parent_code"))
+            if parent is not None and parent.id in descendant_ids(s, org.id):
+                raise Invalid(f"{parent.code} is {code} or below it: the hierarchy cannot loop",
+                              field="parent_code")
+            org.parent_id = None if parent is None else parent.id
+        for key, value in changes.items():
+            setattr(org, key, value)
+        s.flush()
+        audit_log.record(s, who, "organisation.updated", "organisation", org.code,
+                         before=before, after=snapshot(org))
+        s.refresh(org, ["terms", "parent"])
+    return org
+
+
+def delete(ctx: AppContext, who: Principal, code: str) -> None:
+    with ctx.unit_of_work() as work:
+        s = work.session
+        org = get_by_code(s, code)
+        _require_admin_over(s, who, org)
+        in_use = s.scalar(select(exists().where(or_(
+            Organisation.parent_id == org.id,
+        )))) or s.scalar(select(exists().where(User.organisation_id == org.id))) \
+            or s.scalar(select(exists().where(Document.issuer_id == org.id))) \
+            or s.scalar(select(exists().where(Arrival.organisation_id == org.id))) \
+            or s.scalar(select(exists().where(Dispatch.organisation_id == org.id)))
+        if in_use:
+            raise Conflict(
+                f"{code} has offices, users or register entries; registers are kept, so it "
+                "cannot be deleted", field="code")
+        before = snapshot(org)
+        for term in list(org.terms):
+            s.delete(term)
+        s.delete(org)
+        audit_log.record(s, who, "organisation.deleted", "organisation", code, before=before)
+
+
+def list_all(ctx: AppContext, *, parent_code: str | None = None,
+             family: str | None = None) -> list[Organisation]:
+    with ctx.reading() as s:
+        query = select(Organisation).options(
+            selectinload(Organisation.terms), selectinload(Organisation.parent)).order_by(
+            Organisation.code)
+        if parent_code is not None:
+            query = query.where(Organisation.parent_id == get_by_code(s, parent_code).id)
+        if family is not None:
+            query = query.where(Organisation.family == family)
+        return list(s.scalars(query))
+
+
+def read(ctx: AppContext, code: str) -> Organisation:
+    with ctx.reading() as s:
+        return get_by_code(s, code)
+
+
+def tree(ctx: AppContext, code: str) -> dict[str, Any]:
+    """The organisation and everything below it, nested."""
+    with ctx.reading() as s:
+        root = get_by_code(s, code)
+        rows = list(s.scalars(select(Organisation).order_by(Organisation.code)))
+    by_parent: dict[int | None, list[Organisation]] = {}
+    for org in rows:
+        by_parent.setdefault(org.parent_id, []).append(org)
+
+    def node(org: Organisation) -> dict[str, Any]:
+        return {"code": org.code, "name": org.name, "family": org.family,
+                "children": [node(c) for c in by_parent.get(org.id, [])]}
+
+    return node(root)
+
+
+def add_term(ctx: AppContext, who: Principal, code: str, label: str, starts_on: date,
+             ends_on: date | None) -> CommitteeTerm:
+    with ctx.unit_of_work() as work:
+        s = work.session
+        org = get_by_code(s, code)
+        _require_admin_over(s, who, org)
+        if ends_on is not None and ends_on < starts_on:
+            raise Invalid("a term cannot end before it starts", field="ends_on")
+        for term in org.terms:
+            overlap = (term.ends_on is None or starts_on <= term.ends_on) and (
+                ends_on is None or term.starts_on <= ends_on)
+            if term.label == label or overlap:
+                raise Conflict(f"term {label} overlaps term {term.label} of {code}",
+                               field="starts_on")
+        term = CommitteeTerm(organisation_id=org.id, label=label, starts_on=starts_on,
+                             ends_on=ends_on)
+        s.add(term)
+        s.flush()
+        audit_log.record(s, who, "organisation.term_added", "organisation", code,
+                         details={"label": label, "starts_on": starts_on.isoformat(),
+                                  "ends_on": None if ends_on is None else ends_on.isoformat()})
+    return term

@@ -1,0 +1,113 @@
+"""Users and API tokens. A token is shown once; only its SHA-256 is kept."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.context import AppContext
+from app.db import ApiToken, Organisation, User
+from app.db.types import utcnow
+from app.errors import Invalid, NotFound, Unauthenticated
+from app.services import audit_log
+from app.services.access import CLEARANCE_ORDER, ROLES, Principal, descendant_ids, require_role
+from app.services.organisations import get_by_code
+
+TOKEN_PREFIX = "vt_"
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def add_user(session: Session, org: Organisation, name: str, role: str,
+             clearance: str = "NONE") -> User:
+    if role not in ROLES:
+        raise Invalid(f"role must be one of {', '.join(ROLES)}", field="role")
+    if clearance not in CLEARANCE_ORDER:
+        raise Invalid(f"clearance must be one of {', '.join(CLEARANCE_ORDER)}", field="clearance")
+    user = User(organisation_id=org.id, name=name, role=role, clearance=clearance)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def add_token(session: Session, user: User, label: str | None = None,
+              token: str | None = None) -> str:
+    token = token or new_token()
+    session.add(ApiToken(user_id=user.id, token_sha256=token_digest(token), label=label))
+    session.flush()
+    return token
+
+
+def create_user(ctx: AppContext, who: Principal, org_code: str, name: str, role: str,
+                clearance: str) -> User:
+    with ctx.unit_of_work() as work:
+        s = work.session
+        require_role(who, "admin")
+        org = get_by_code(s, org_code)
+        if org.id not in descendant_ids(s, who.org_id):
+            raise NotFound(f"no organisation with code {org_code!r} under {who.org_code}")
+        user = add_user(s, org, name, role, clearance)
+        audit_log.record(s, who, "user.created", "user", user.id,
+                         after={"name": name, "role": role, "org": org_code,
+                                "clearance": clearance})
+    return user
+
+
+def create_token(ctx: AppContext, who: Principal, user_id: int,
+                 label: str | None) -> tuple[ApiToken, str]:
+    with ctx.unit_of_work() as work:
+        s = work.session
+        require_role(who, "admin")
+        user = s.get(User, user_id)
+        if user is None or user.organisation_id not in descendant_ids(s, who.org_id):
+            raise NotFound(f"no user {user_id} under {who.org_code}", field="user_id")
+        token = add_token(s, user, label)
+        row = s.scalars(select(ApiToken).where(ApiToken.token_sha256 == token_digest(token))).one()
+        audit_log.record(s, who, "token.created", "user", user.id, details={"token_id": row.id})
+    return row, token
+
+
+def revoke_token(ctx: AppContext, who: Principal, token_id: int) -> None:
+    with ctx.unit_of_work() as work:
+        s = work.session
+        row = s.get(ApiToken, token_id)
+        if row is None:
+            raise NotFound(f"no token {token_id}")
+        owner = s.get(User, row.user_id)
+        assert owner is not None
+        if who.user_id != owner.id:
+            require_role(who, "admin")
+            if owner.organisation_id not in descendant_ids(s, who.org_id):
+                raise NotFound(f"no token {token_id}")
+        row.revoked_at = utcnow()
+        audit_log.record(s, who, "token.revoked", "user", owner.id, details={"token_id": row.id})
+
+
+def authenticate(ctx: AppContext, token: str | None) -> Principal:
+    if not token:
+        raise Unauthenticated("send an API token: Authorization: Bearer <token>")
+    with ctx.reading() as s:
+        found = s.execute(
+            select(ApiToken.revoked_at, User, Organisation.code)
+            .join(User, ApiToken.user_id == User.id)
+            .join(Organisation, User.organisation_id == Organisation.id)
+            .where(ApiToken.token_sha256 == token_digest(token))
+        ).first()
+    if found is None:
+        raise Unauthenticated("the API token is not valid")
+    revoked_at: datetime | None = found[0]
+    if revoked_at is not None:
+        raise Unauthenticated("the API token was revoked")
+    user: User = found[1]
+    return Principal(user_id=user.id, name=user.name, role=user.role,
+                     org_id=user.organisation_id, org_code=found[2], clearance=user.clearance)

@@ -1,0 +1,34 @@
+"""Settings from environment variables (prefix ``VANTHU_``), with defaults that work out of the box."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VANTHU_", env_file=None, extra="ignore")
+
+    #: SQLAlchemy URL; SQLite (WAL) by default, PostgreSQL (``postgresql+psycopg://…``) in production.
+    database_url: str = "sqlite:///./var/vanthu.db"
+    #: Content-addressed file store (sha256 → bytes).
+    storage_dir: Path = Path("./var/files")
+    #: Office keys, the development CA and the audit log key.
+    keys_dir: Path = Path("./var/keys")
+    #: Passphrase protecting private keys at rest (set a real one in production).
+    key_passphrase: str = "vanthu-dev-passphrase"
+    #: Largest accepted upload, in bytes.
+    max_upload_bytes: int = 50 * 1024 * 1024
+    #: Largest JSON body, in bytes.
+    max_json_bytes: int = 1024 * 1024
+    #: Folder with Liberation Serif (or DejaVu Serif) TTFs; searched in /usr/share/fonts if unset.
+    font_dir: Path | None = None
+    #: Default page size for list endpoints.
+    page_size: int = 50
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

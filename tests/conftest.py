@@ -1,0 +1,147 @@
+"""Fixtures: a migrated database per test on the engine under test, an app, callers per role.
+
+``VANTHU_TEST_ENGINE=sqlite`` (default) or ``postgresql``: `make test` runs the suite on both. On
+PostgreSQL the run starts its own throwaway cluster (tests/pg_cluster.py) and the tests that touch
+no database (pure domain, signing, rendering) are deselected, having run on the SQLite pass.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ENGINE = os.environ.get("VANTHU_TEST_ENGINE", "sqlite")
+DB_FIXTURES = {"db_url", "ctx", "client", "world", "template_url"}
+_counter = itertools.count()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"vanthu database engine under test: {ENGINE}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if ENGINE != "postgresql":
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(pytest.mark.skip(
+                    reason="PostgreSQL-only test: runs in the VANTHU_TEST_ENGINE=postgresql pass"))
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = bool(DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Any]:
+    from tests.pg_cluster import ClusterUnavailable, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except (ClusterUnavailable, OSError) as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL cluster could not be started: {exc}")
+        pytest.skip(f"PostgreSQL cluster could not be started: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+def _pg_exec(admin_url: str, sql: str) -> None:
+    import psycopg
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(admin_url)
+    with psycopg.connect(dbname=url.database, user=url.username,
+                         host=url.query["host"], autocommit=True) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def template_url(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
+    from app.db import migrate
+
+    if ENGINE == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        _pg_exec(cluster.admin_url, "CREATE DATABASE vanthu_template")
+        url = cluster.url("vanthu_template")
+        migrate.upgrade(url)
+        from sqlalchemy import create_engine
+
+        create_engine(url).dispose()
+        return str(url)
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def db_url(template_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    if ENGINE == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        name = f"vanthu_t{next(_counter)}_{os.getpid()}"
+        _pg_exec(cluster.admin_url, f"CREATE DATABASE {name} TEMPLATE vanthu_template")
+        yield cluster.url(name)
+        _pg_exec(cluster.admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        return
+    source = Path(template_url.removeprefix("sqlite:///"))
+    target = tmp_path / "vanthu.db"
+    shutil.copyfile(source, target)
+    yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Any:
+    from app.settings import Settings
+
+    return Settings(database_url=db_url, storage_dir=tmp_path / "files",
+                    keys_dir=tmp_path / "keys", max_upload_bytes=2 * 1024 * 1024)
+
+
+@pytest.fixture
+def ctx(settings: Any) -> Iterator[Any]:
+    from app.context import AppContext
+
+    context = AppContext.from_settings(settings)
+    yield context
+    context.db.dispose()
+
+
+@pytest.fixture
+def client(ctx: Any) -> Iterator[Any]:
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    with TestClient(create_app(settings=ctx.settings, ctx=ctx),
+                    raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@dataclass
+class World:
+    """A small province: TW (external), Tỉnh ủy Đắk Nông with VPTU, Thường trực and VPDUK."""
+
+    tokens: dict[str, str]
+    user_ids: dict[str, int]
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+@pytest.fixture
+def world(ctx: Any) -> World:
+    from tests.factories import build_world
+
+    return build_world(ctx)

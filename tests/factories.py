@@ -1,0 +1,80 @@
+"""Test data built through the services, as a clerk would."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from app.context import AppContext
+from app.db import CommitteeTerm, Organisation
+from app.services import tokens
+
+
+def build_world(ctx: AppContext) -> Any:
+    from tests.conftest import World
+
+    orgs = [
+        ("TW", "Ban Chấp hành Trung ương", None, "party", "Hà Nội", None, True),
+        ("TUDN", "Tỉnh ủy Đắk Nông", None, "party", "Đắk Nông", None, False),
+        ("VPTU", "Văn phòng Tỉnh ủy Đắk Nông", "TUDN", "party", "Đắk Nông",
+         "VPTU@TUDaknong", False),
+        ("TTTU", "Thường trực Tỉnh ủy Đắk Nông", "TUDN", "party", "Đắk Nông", None, False),
+        ("VPDUK", "Văn phòng Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh", "TUDN", "party",
+         "Đắk Nông", "VPDUK@TUDakNong", False),
+        ("UBND", "Ủy ban nhân dân tỉnh Đắk Nông", None, "state", "Đắk Nông", None, False),
+    ]
+    people = [
+        ("admin", "TUDN", "admin", "TUYET_MAT"),
+        ("clerk_vptu", "VPTU", "clerk", "MAT"),
+        ("dept_vptu", "VPTU", "department", "NONE"),
+        ("clerk_tttu", "TTTU", "clerk", "NONE"),
+        ("clerk_vpduk", "VPDUK", "clerk", "NONE"),
+        ("auditor", "TUDN", "auditor", "TUYET_MAT"),
+        ("clerk_ubnd", "UBND", "clerk", "NONE"),
+        ("admin_ubnd", "UBND", "admin", "NONE"),
+    ]
+    result: dict[str, str] = {}
+    ids: dict[str, int] = {}
+    with ctx.unit_of_work() as work:
+        s = work.session
+        by_code: dict[str, Organisation] = {}
+        for code, name, parent, family, place, email, external in orgs:
+            org = Organisation(code=code, name=name, family=family, place_name=place,
+                               email=email, external=external,
+                               parent_id=by_code[parent].id if parent else None,
+                               copy_code="SL" if code == "VPDUK" else None)
+            s.add(org)
+            s.flush()
+            by_code[code] = org
+            if family == "party":
+                s.add(CommitteeTerm(organisation_id=org.id, label="2015-2020",
+                                    starts_on=date(2015, 10, 16), ends_on=date(2020, 10, 15)))
+                s.add(CommitteeTerm(organisation_id=org.id, label="2020-2025",
+                                    starts_on=date(2020, 10, 16), ends_on=date(2025, 10, 15)))
+                s.add(CommitteeTerm(organisation_id=org.id, label="2025-2030",
+                                    starts_on=date(2025, 10, 16), ends_on=None))
+        for key, code, role, clearance in people:
+            user = tokens.add_user(s, by_code[code], key, role, clearance)
+            result[key] = tokens.add_token(s, user, key)
+            ids[key] = user.id
+    return World(tokens=result, user_ids=ids)
+
+
+def seed_arrival_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "issuer_code": "TW",
+        "document": {
+            "notation": "160-TB/TW",
+            "issued_on": "2020-01-15",
+            "title": "Kết luận của Bộ Chính trị về việc tiếp tục thực hiện Kết luận số "
+                     "62-KL/TW, ngày 08/12/2009 của Bộ Chính trị",
+            "place": "Hà Nội",
+            "signer_authority": "T/M BỘ CHÍNH TRỊ",
+            "signer_name": "Trần Quốc Vượng",
+            "references": [{"notation": "62-KL/TW", "issued_on": "2009-12-08"},
+                           {"notation": "18-NQ/TW"}],
+        },
+        "received_at": "2020-01-29T08:15:00+07:00",
+    }
+    body.update(overrides)
+    return body
