@@ -34,6 +34,9 @@ KEY_USAGE_NAMES = (
     "data_encipherment",
     "key_agreement",
 )
+#: CRL locations written into certificates. `.invalid` never resolves (RFC 6761): validators get
+#: the CRLs from the trust configuration, but the extension tells them revocation applies.
+CRL_URL = "http://ca.vanthu.invalid/{issuer}.crl"
 #: What an office signing certificate carries (pyHanko requires nonRepudiation by default).
 SIGNING_KEY_USAGE = ("digital_signature", "content_commitment")
 
@@ -56,6 +59,19 @@ def _name(common_name: str, organisation: str, email: str | None = None) -> x509
     if email:
         attrs.append(x509.NameAttribute(NameOID.EMAIL_ADDRESS, email))
     return x509.Name(attrs)
+
+
+def _crl_dp(issuer: str) -> x509.CRLDistributionPoints:
+    return x509.CRLDistributionPoints(
+        [
+            x509.DistributionPoint(
+                full_name=[x509.UniformResourceIdentifier(CRL_URL.format(issuer=issuer))],
+                relative_name=None,
+                reasons=None,
+                crl_issuer=None,
+            )
+        ]
+    )
 
 
 def _key_usage(names: tuple[str, ...], *, ca: bool) -> x509.KeyUsage:
@@ -141,6 +157,7 @@ class DevCA:
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
                 critical=False,
             )
+            .add_extension(_crl_dp("root"), critical=False)
             .sign(root_key, _hash_for(root_key))
         )
         ca = cls(directory, root_key, root_cert, inter_key, inter_cert)
@@ -220,6 +237,7 @@ class DevCA:
                 ),
                 critical=False,
             )
+            .add_extension(_crl_dp("intermediate"), critical=False)
             .sign(self.intermediate_key, _hash_for(self.intermediate_key))
         )
         return SigningIdentity(key, cert, [self.intermediate_cert, self.root_cert])

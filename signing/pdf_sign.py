@@ -180,7 +180,8 @@ def sign_pdf(
         raise ValueError("manifest_sha256 must be 64 lowercase hex digits")
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
-        md_algorithm="sha256",
+        # RFC 8419: Ed25519 in CMS pairs with SHA-512; the others use SHA-256.
+        md_algorithm="sha512" if identity.key_type == "ed25519" else "sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason,
         location=location,

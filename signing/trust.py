@@ -40,16 +40,19 @@ class TrustStore:
     roots: list[x509.Certificate]
     intermediates: list[x509.Certificate] = field(default_factory=list)
     crls: list[x509.CertificateRevocationList] = field(default_factory=list)
+    #: "soft-fail": a certificate whose issuer has no configured CRL passes (with a note);
+    #: "require": it fails. A CRL listing the certificate fails it in both modes.
+    revocation_mode: str = "soft-fail"
 
     @classmethod
-    def from_dir(cls, path: Path) -> TrustStore:
+    def from_dir(cls, path: Path, revocation_mode: str = "soft-fail") -> TrustStore:
         """Read `path/roots/*`, `path/intermediates/*` and `path/crls/*` (PEM or DER)."""
         roots = [c for p in _files(path / "roots") for c in _load_certs(p.read_bytes())]
         if not roots:
             raise ValueError(f"no trust roots found in {path / 'roots'}")
         inters = [c for p in _files(path / "intermediates") for c in _load_certs(p.read_bytes())]
         crls = [_load_crl(p.read_bytes()) for p in _files(path / "crls")]
-        return cls(roots, inters, crls)
+        return cls(roots, inters, crls, revocation_mode)
 
     @classmethod
     def from_pem(
@@ -57,12 +60,18 @@ class TrustStore:
         roots: Iterable[bytes],
         crls: Iterable[bytes] = (),
         intermediates: Iterable[bytes] = (),
+        revocation_mode: str = "soft-fail",
     ) -> TrustStore:
         return cls(
             [c for data in roots for c in _load_certs(data)],
             [c for data in intermediates for c in _load_certs(data)],
             [_load_crl(data) for data in crls],
+            revocation_mode,
         )
+
+    def __post_init__(self) -> None:
+        if self.revocation_mode not in ("soft-fail", "require"):
+            raise ValueError("revocation_mode must be 'soft-fail' or 'require'")
 
     def is_root(self, cert: x509.Certificate) -> bool:
         der = cert.public_bytes(_DER)
@@ -99,6 +108,6 @@ class TrustStore:
             crls=[c.public_bytes(_DER) for c in self.crls],
             moment=moment,
             allow_fetching=False,
-            revocation_mode="soft-fail",
+            revocation_mode=self.revocation_mode,
             retroactive_revinfo=True,
         )

@@ -129,6 +129,13 @@ def check_revocation(path: list[x509.Certificate], at: datetime, trust: TrustSto
     for cert, issuer in itertools.pairwise(path):
         crls = trust.crls_by(issuer)
         if not crls:
+            if trust.revocation_mode == "require":
+                return Check(
+                    "revocation",
+                    False,
+                    f"no CRL is configured for {_common_name(issuer)}, so the revocation of "
+                    f"{_common_name(cert)} cannot be checked",
+                )
             notes.append(f"no CRL configured for {_common_name(issuer)}")
             continue
         for crl in crls:

@@ -45,7 +45,7 @@ def test_missing_and_bad_fields_are_named(source_pdf: bytes) -> None:
     assert "office.email is missing" in problems
     assert any(p.startswith("kind must be one of") for p in problems)
     assert any(p.startswith("pages must be") for p in problems)
-    with pytest.raises(ValueError, match="office.email is missing"):
+    with pytest.raises(ValueError, match=r"office\.email is missing"):
         canonical_bytes(m)
 
 
