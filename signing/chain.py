@@ -181,8 +181,9 @@ def verify_chain(
         checks.extend(_signature_checks(report, role))
         if env_in is not None:
             checks.extend(_manifest_checks(env_in, env, sig, trust, expected_manifest))
-        elif expected_manifest is not None and sig is not None:
-            same = sig.manifest_sha256 == expected_manifest
+        if expected_manifest is not None:
+            recorded = sig.manifest_sha256 if sig else None
+            same = recorded == expected_manifest
             checks.append(
                 Check(
                     "manifest link",
@@ -190,8 +191,8 @@ def verify_chain(
                     "the manifest digest in this PDF's signature matches the child's "
                     "parent_manifest_sha256"
                     if same
-                    else f"this PDF's signature records manifest {sig.manifest_sha256}, the "
-                    f"child expects {expected_manifest}",
+                    else f"this PDF's signature records manifest {recorded}, but the child "
+                    f"names {expected_manifest} as its parent manifest",
                 )
             )
         # Find the parent.

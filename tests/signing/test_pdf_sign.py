@@ -1,4 +1,4 @@
-"""PAdES signing: visible Vietnamese stamp, signing time, manifest digest; pdfsig and pyHanko agree."""
+"""PAdES signing: visible Vietnamese stamp, time, manifest digest; pdfsig and pyHanko agree."""
 
 from __future__ import annotations
 
