@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from signing.chain import ParentRef, ResolvedParent, verify_chain
+from signing.chain import ParentRef, ParentResolver, ResolvedParent, verify_chain
 from signing.identity import SigningIdentity
 from signing.manifest import SignedManifest, sign_manifest
 from signing.pdf_sign import embed_parent
@@ -83,7 +83,7 @@ def chain(
     return [original, c1, c2, c3]
 
 
-def resolver(links: list[Link]) -> tuple[list[ParentRef], object]:
+def resolver(links: list[Link]) -> tuple[list[ParentRef], ParentResolver]:
     asked: list[ParentRef] = []
     by_digest = {ln.manifest.sha256: ln.manifest for ln in links if ln.manifest}
 
@@ -115,7 +115,7 @@ EXPECTED_COPY_CHECKS = {
 
 def test_depth_three_chain_all_valid(chain: list[Link], trust: TrustStore) -> None:
     asked, resolve = resolver(chain)
-    report = verify_chain(chain[3].pdf, trust, resolve, chain[3].manifest)  # type: ignore[arg-type]
+    report = verify_chain(chain[3].pdf, trust, resolve, chain[3].manifest)
     assert report.ok and report.verdict == "VALID", report.reasons
     assert [ln.notation for ln in report.links] == [
         "41-BS/VPTU",
@@ -134,11 +134,8 @@ def test_depth_three_chain_all_valid(chain: list[Link], trust: TrustStore) -> No
         assert {c.name for c in link.checks} >= EXPECTED_COPY_CHECKS, link.checks
     assert {"digest", "manifest link"} <= {c.name for c in report.links[1].checks}
     assert "digest" in {c.name for c in report.links[3].checks}
-    assert [r.manifest_sha256 for r in asked] == [
-        chain[2].manifest.sha256,
-        chain[1].manifest.sha256,
-        None,  # type: ignore[union-attr]
-    ]
+    digests = [ln.manifest.sha256 if ln.manifest else None for ln in chain]
+    assert [r.manifest_sha256 for r in asked] == [digests[2], digests[1], None]
     assert json.loads(json.dumps(report.to_dict()))["verdict"] == "VALID"
 
 
