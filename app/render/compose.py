@@ -163,9 +163,7 @@ def _appearance_matrix(form: generic.StreamObject, rect: list[float]) -> str:
     return " ".join(_num(v) for v in (sx, 0.0, 0.0, sy, tx, ty))
 
 
-def _form(
-    content: bytes, resources: generic.PdfObject, bbox: list[float]
-) -> generic.StreamObject:
+def _form(content: bytes, resources: generic.PdfObject, bbox: list[float]) -> generic.StreamObject:
     form = generic.StreamObject(
         {
             pdf_name("/Type"): pdf_name("/XObject"),
@@ -242,9 +240,7 @@ def _selected(total: int, pages: list[int] | None) -> list[int]:
     return [p - 1 for p in sorted(seen)]
 
 
-def compose_copy(
-    source_pdf: bytes, copy_page_pdf: bytes, pages: list[int] | None = None
-) -> bytes:
+def compose_copy(source_pdf: bytes, copy_page_pdf: bytes, pages: list[int] | None = None) -> bytes:
     """The source's pages (all, or the 1-based `pages` for a trích sao) + the copy block page."""
     source = _open(source_pdf, "the source document")
     block = _open(copy_page_pdf, "the copy block page")

@@ -125,8 +125,9 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
     # Left column: copying office and copy number.
     y = top - 22
     if block.office_parent:
-        y = writer.lines(block.office_parent.upper(), "regular", HEADING_SIZE, MARGIN_LEFT,
-                         LEFT_WIDTH, y)
+        y = writer.lines(
+            block.office_parent.upper(), "regular", HEADING_SIZE, MARGIN_LEFT, LEFT_WIDTH, y
+        )
     y = writer.lines(block.office_name.upper(), "bold", HEADING_SIZE, MARGIN_LEFT, LEFT_WIDTH, y)
     if block.party:
         y = writer.lines("*", "regular", HEADING_SIZE, MARGIN_LEFT, LEFT_WIDTH, y)
@@ -161,15 +162,17 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
     y -= LIST_TITLE_SIZE * LEADING
     dash = stringWidth("- ", face("regular"), LIST_SIZE)
     for line in format_recipients(block.recipients, block.party):
-        y = writer.lines(line, "regular", LIST_SIZE, MARGIN_LEFT, LEFT_WIDTH, y, centred=False,
-                         indent=dash)
+        y = writer.lines(
+            line, "regular", LIST_SIZE, MARGIN_LEFT, LEFT_WIDTH, y, centred=False, indent=dash
+        )
     recipients_bottom = y
 
     # Lower right: authority, title, signature box, name.
     y = lower_top
     if block.signer_authority:
-        y = writer.lines(block.signer_authority.upper(), "bold", HEADING_SIZE, RIGHT_X,
-                         RIGHT_WIDTH, y)
+        y = writer.lines(
+            block.signer_authority.upper(), "bold", HEADING_SIZE, RIGHT_X, RIGHT_WIDTH, y
+        )
     y = writer.lines(block.signer_title.upper(), "bold", HEADING_SIZE, RIGHT_X, RIGHT_WIDTH, y)
     # y is the next baseline; the last line's descenders end about 0.25 em below the previous.
     box_top = y + HEADING_SIZE * LEADING - HEADING_SIZE * 0.3 - 6
@@ -181,8 +184,7 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
 
     y = min(recipients_bottom, signer_bottom) - 10
     if block.note:
-        y = writer.lines(block.note, "italic", NOTE_SIZE, MARGIN_LEFT, TEXT_WIDTH, y,
-                         centred=False)
+        y = writer.lines(block.note, "italic", NOTE_SIZE, MARGIN_LEFT, TEXT_WIDTH, y, centred=False)
     if y < MARGIN_BOTTOM:
         raise ValueError(
             "the copy block does not fit on one A4 page: shorten the recipient list or the note"

@@ -76,7 +76,12 @@ def _styles() -> dict[str, ParagraphStyle]:
             "date", base, fontName=face("italic"), fontSize=13, leading=16, alignment=TA_CENTER
         ),
         "type": ParagraphStyle(
-            "type", base, fontName=face("bold"), fontSize=15, leading=19, alignment=TA_CENTER,
+            "type",
+            base,
+            fontName=face("bold"),
+            fontSize=15,
+            leading=19,
+            alignment=TA_CENTER,
             spaceBefore=18,
         ),
         "title": ParagraphStyle(
@@ -86,15 +91,28 @@ def _styles() -> dict[str, ParagraphStyle]:
             "body", base, alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=6
         ),
         "section": ParagraphStyle(
-            "section", base, fontName=face("bold"), alignment=TA_JUSTIFY,
-            firstLineIndent=10 * mm, spaceAfter=6,
+            "section",
+            base,
+            fontName=face("bold"),
+            alignment=TA_JUSTIFY,
+            firstLineIndent=10 * mm,
+            spaceAfter=6,
         ),
         "list_title": ParagraphStyle(
-            "list_title", base, fontName=face("bold_italic"), fontSize=12, leading=14,
+            "list_title",
+            base,
+            fontName=face("bold_italic"),
+            fontSize=12,
+            leading=14,
             alignment=TA_LEFT,
         ),
         "list": ParagraphStyle(
-            "list", base, fontSize=11, leading=13, alignment=TA_LEFT, leftIndent=8,
+            "list",
+            base,
+            fontSize=11,
+            leading=13,
+            alignment=TA_LEFT,
+            leftIndent=8,
             firstLineIndent=-8,
         ),
         "sign": ParagraphStyle(
@@ -270,9 +288,7 @@ def seed_original_layout(seed_text: str) -> OriginalLayout:
     if type_index is None:
         raise ValueError("the seed text has no type heading (a line starting with '## ')")
     after_type = [
-        _strip_markdown(line)
-        for line in text[:start].splitlines()[type_index:]
-        if line.strip()
+        _strip_markdown(line) for line in text[:start].splitlines()[type_index:] if line.strip()
     ]
     type_heading, title_lines = after_type[0], after_type[1:]
 

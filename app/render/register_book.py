@@ -108,9 +108,16 @@ FORMS: dict[RegisterKind, _Form] = {
     "arrival": _Form(
         "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
         (
-            "Ngày đến", "Số đến", "Tác giả", "Số, ký hiệu văn bản", "Ngày tháng văn bản",
-            "Tên loại và trích yếu nội dung văn bản", "Đơn vị hoặc người nhận", "Ngày chuyển",
-            "Ký nhận", "Ghi chú",
+            "Ngày đến",
+            "Số đến",
+            "Tác giả",
+            "Số, ký hiệu văn bản",
+            "Ngày tháng văn bản",
+            "Tên loại và trích yếu nội dung văn bản",
+            "Đơn vị hoặc người nhận",
+            "Ngày chuyển",
+            "Ký nhận",
+            "Ghi chú",
         ),
         (8, 6, 13, 11, 8, 23, 12, 8, 6, 5),
         ArrivalRow,
@@ -118,9 +125,16 @@ FORMS: dict[RegisterKind, _Form] = {
     "dispatch": _Form(
         "SỔ ĐĂNG KÝ VĂN BẢN ĐI",
         (
-            "Số, ký hiệu văn bản", "Ngày tháng văn bản", "Tên loại và trích yếu nội dung văn bản",
-            "Người ký", "Nơi nhận văn bản", "Đơn vị, người nhận bản lưu", "Số lượng bản",
-            "Ngày chuyển", "Ký nhận", "Ghi chú",
+            "Số, ký hiệu văn bản",
+            "Ngày tháng văn bản",
+            "Tên loại và trích yếu nội dung văn bản",
+            "Người ký",
+            "Nơi nhận văn bản",
+            "Đơn vị, người nhận bản lưu",
+            "Số lượng bản",
+            "Ngày chuyển",
+            "Ký nhận",
+            "Ghi chú",
         ),
         (11, 8, 23, 11, 14, 10, 6, 8, 5, 4),
         DispatchRow,
@@ -128,9 +142,16 @@ FORMS: dict[RegisterKind, _Form] = {
     "copy": _Form(
         "SỔ ĐĂNG KÝ BẢN SAO VĂN BẢN",
         (
-            "Số, ký hiệu bản sao", "Ngày sao", "Hình thức sao",
-            "Số, ký hiệu, ngày văn bản được sao", "Cơ quan ban hành", "Trích yếu", "Người ký",
-            "Nơi nhận", "Số lượng bản", "Ghi chú",
+            "Số, ký hiệu bản sao",
+            "Ngày sao",
+            "Hình thức sao",
+            "Số, ký hiệu, ngày văn bản được sao",
+            "Cơ quan ban hành",
+            "Trích yếu",
+            "Người ký",
+            "Nơi nhận",
+            "Số lượng bản",
+            "Ghi chú",
         ),
         (10, 7, 7, 12, 12, 20, 10, 11, 6, 5),
         CopyRow,
@@ -164,8 +185,10 @@ def row_cells(kind: RegisterKind, row: Row) -> list[str]:
     elif isinstance(row, form.row_type):
         values = [getattr(row, f.name) for f in dataclasses.fields(row)]
     else:
-        raise TypeError(f"a {kind} register takes {form.row_type.__name__} rows or tuples, "
-                        f"not {type(row).__name__}")
+        raise TypeError(
+            f"a {kind} register takes {form.row_type.__name__} rows or tuples, "
+            f"not {type(row).__name__}"
+        )
     if len(values) != len(form.columns):
         raise ValueError(
             f"a {kind} register row has {len(form.columns)} cells, this one has {len(values)}"
@@ -254,8 +277,9 @@ def _body_top(kind: RegisterKind, page: int) -> float:
 
 def _truncate(lines: list[list[str]], max_lines: int) -> list[list[str]]:
     """Cut a row taller than a whole page so it still fits on one (marking the cut with …)."""
-    return [c if len(c) <= max_lines else [*c[: max_lines - 1], c[max_lines - 1] + " …"]
-            for c in lines]
+    return [
+        c if len(c) <= max_lines else [*c[: max_lines - 1], c[max_lines - 1] + " …"] for c in lines
+    ]
 
 
 def _placed(
@@ -264,20 +288,33 @@ def _placed(
     """(page index, top y, wrapped cells) for each row, paginating as it goes."""
     widths = _widths(kind)
     font = face("regular")
-    max_lines = int((_body_top(kind, 1) - _table_bottom() - 2 * PAD) // CELL_LEADING)
+
+    def capacity(page: int) -> int:
+        return int((_body_top(kind, page) - _table_bottom() - 2 * PAD) // CELL_LEADING)
+
     page, y = 0, _body_top(kind, 0)
     for row in rows:
-        lines = _truncate(_wrap_cells(row_cells(kind, row), widths, font), max_lines)
-        height = _height(lines)
-        if y - height < _table_bottom():
-            page += 1
-            y = _body_top(kind, page)
+        lines = _wrap_cells(row_cells(kind, row), widths, font)
+        if y - _height(lines) < _table_bottom():
+            if y == _body_top(kind, page):
+                # Even an empty page cannot hold it: cut it here rather than leave a blank page.
+                lines = _truncate(lines, capacity(page))
+            else:
+                page += 1
+                y = _body_top(kind, page)
+                lines = _truncate(lines, capacity(page))
         yield page, y, lines
-        y -= height
+        y -= _height(lines)
 
 
-def _draw_row(canvas: Canvas, y: float, lines: list[list[str]], widths: list[float],
-              font: str, centred: bool = False) -> float:
+def _draw_row(
+    canvas: Canvas,
+    y: float,
+    lines: list[list[str]],
+    widths: list[float],
+    font: str,
+    centred: bool = False,
+) -> float:
     height = _height(lines)
     x = MARGIN_LEFT
     canvas.setFont(font, CELL_SIZE)
@@ -358,14 +395,17 @@ def count_pages(meta: RegisterMeta, rows: Iterator[Row]) -> int:
     return last + 1
 
 
-def write_register_pdf(
-    meta: RegisterMeta, rows: Callable[[], Iterator[Row]], out: BinaryIO
-) -> int:
+def write_register_pdf(meta: RegisterMeta, rows: Callable[[], Iterator[Row]], out: BinaryIO) -> int:
     """Write the register as PDF to `out`; `rows()` is called twice. Returns the page count."""
     register_fonts()
     total = count_pages(meta, rows())
-    canvas = Canvas(out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=True, pageCompression=1,
-                    initialFontName=face("regular"))
+    canvas = Canvas(
+        out,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        invariant=True,
+        pageCompression=1,
+        initialFontName=face("regular"),
+    )
     canvas.setTitle(nfc(f"{FORMS[meta.kind].title} – {meta.org_name} – {meta.year_or_term}"))
     canvas.setAuthor(nfc(meta.org_name))
     canvas.setCreator("vanthu")

@@ -168,9 +168,8 @@ SignVisible = Callable[[bytes, tuple[float, float, float, float], str], bytes]
 def sign_visible() -> SignVisible:
     """Sign a PDF with pyHanko, drawing `stamp_text` in a visible widget on the last page."""
     cert, key = _certificate()
-    signer = signers.SimpleSigner(
-        signing_cert=cert, signing_key=key, cert_registry=SimpleCertificateStore()
-    )
+    registry = SimpleCertificateStore()  # type: ignore[no-untyped-call]
+    signer = signers.SimpleSigner(signing_cert=cert, signing_key=key, cert_registry=registry)
 
     def sign(pdf: bytes, box: tuple[float, float, float, float], stamp_text: str) -> bytes:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
