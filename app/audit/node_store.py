@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
+_HASH = 32
+
 
 @runtime_checkable
 class NodeStore(Protocol):
@@ -34,41 +36,47 @@ class NodeConflictError(ValueError):
 
 
 class InMemoryNodeStore:
-    """A :class:`NodeStore` in Python lists, one per level (about 100 bytes a node).
+    """A :class:`NodeStore` in memory: one ``bytearray`` per level, 32 bytes a node.
 
-    Nodes must arrive in log order within each level (index 0, 1, 2, …), as
-    :class:`app.audit.merkle.MerkleLog` writes them; rewriting a node with the same hash is a no-op.
+    Contiguous buffers rather than lists of ``bytes``: a million-event log takes 64 MB instead of
+    about 150 MB and gives the garbage collector nothing to walk (lists of two million objects
+    made every proof several times slower). Nodes must arrive in log order within each level
+    (index 0, 1, 2, …), as :class:`app.audit.merkle.MerkleLog` writes them; rewriting a node with
+    the same hash is a no-op.
     """
 
     def __init__(self) -> None:
-        self._levels: list[list[bytes]] = []
+        self._levels: list[bytearray] = []
 
     def get(self, level: int, index: int) -> bytes:
-        if 0 <= level < len(self._levels) and 0 <= index < len(self._levels[level]):
-            return self._levels[level][index]
+        if 0 <= level < len(self._levels) and index >= 0:
+            row, offset = self._levels[level], index * _HASH
+            if offset + _HASH <= len(row):
+                return bytes(row[offset:offset + _HASH])
         raise KeyError((level, index))
 
     def put_many(self, items: Iterable[tuple[int, int, bytes]]) -> None:
         levels = self._levels
         for level, index, digest in items:
-            if len(digest) != 32:
+            if len(digest) != _HASH:
                 raise ValueError(f"node ({level}, {index}): a hash is 32 bytes, got {len(digest)}")
             while len(levels) <= level:
-                levels.append([])
+                levels.append(bytearray())
             row = levels[level]
-            if index == len(row):
-                row.append(bytes(digest))
-            elif 0 <= index < len(row):
-                if row[index] != digest:
+            stored = len(row) // _HASH
+            if index == stored:
+                row += digest
+            elif 0 <= index < stored:
+                if row[index * _HASH:(index + 1) * _HASH] != digest:
                     raise NodeConflictError(f"node ({level}, {index}) is already stored "
                                             "with a different hash")
             else:
                 raise ValueError(f"node ({level}, {index}) written before node "
-                                 f"({level}, {len(row)}): nodes are appended in order")
+                                 f"({level}, {stored}): nodes are appended in order")
 
     def size(self) -> int:
-        return len(self._levels[0]) if self._levels else 0
+        return len(self._levels[0]) // _HASH if self._levels else 0
 
     def node_count(self) -> int:
         """All nodes stored, every level (a log of n leaves holds 2n − popcount(n))."""
-        return sum(len(row) for row in self._levels)
+        return sum(len(row) for row in self._levels) // _HASH
