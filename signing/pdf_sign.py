@@ -8,7 +8,10 @@ the manifest digest, when given, is the signature dictionary's /ContactInfo as
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +22,8 @@ from typing import Any
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -38,6 +43,42 @@ FONT_CANDIDATES = (
     "truetype/liberation/LiberationSerif-Regular.ttf",
     "truetype/dejavu/DejaVuSerif.ttf",
 )
+
+
+def pdf_ready_font(font_path: Path) -> Path:
+    """A copy of the font with 1000 units per em, which pyHanko's CID font writer needs.
+
+    pyHanko 0.38 writes /W widths and TJ adjustments in the font's own units, but PDF reads
+    them as 1/1000 em; a 2048-unit TrueType font (Liberation, DejaVu) then shows its letters
+    spread twice as wide. Rescaling the font to 1000 units makes both agree. Hinting is
+    dropped (it would not survive the rescale) and so is FFTM (fontTools cannot subset it).
+    """
+    data = font_path.read_bytes()
+    return _rescaled(hashlib.sha256(data).hexdigest(), str(font_path))
+
+
+@functools.lru_cache(maxsize=8)
+def _rescaled(digest: str, font_path: str) -> Path:
+    font = TTFont(font_path)
+    if font["head"].unitsPerEm == 1000 and "FFTM" not in font:
+        return Path(font_path)
+    cache = Path(tempfile.gettempdir()) / "vanthu-fonts"
+    cache.mkdir(parents=True, exist_ok=True)
+    target = cache / f"{digest[:24]}-1000upem.ttf"
+    if target.is_file():
+        return target
+    scale_upem(font, 1000)
+    for tag in ("fpgm", "prep", "cvt ", "hdmx", "LTSH", "VDMX", "FFTM"):
+        if tag in font:
+            del font[tag]
+    if "glyf" in font:
+        glyf = font["glyf"]
+        for name in glyf.glyphOrder:
+            glyf[name].removeHinting()
+    partial = target.with_suffix(f".{os.getpid()}.tmp")
+    font.save(str(partial))
+    os.replace(partial, target)  # atomic, so concurrent signers never read half a file
+    return target
 
 
 def find_font(roots: Sequence[Path] = (Path("/usr/share/fonts"),)) -> Path:
@@ -142,13 +183,18 @@ def stamp_style(font_path: Path, font_size: int = 10) -> TextStampStyle:
     return TextStampStyle(
         stamp_text="%(text)s",
         text_box_style=TextBoxStyle(
-            font=GlyphAccumulatorFactory(str(font_path), font_size=font_size),
+            font=GlyphAccumulatorFactory(str(pdf_ready_font(font_path)), font_size=font_size),
             leading=font_size + 2,
             box_layout_rule=SimpleBoxLayoutRule(
                 x_align=AxisAlignment.ALIGN_MIN,
                 y_align=AxisAlignment.ALIGN_MID,
                 margins=Margins(4, 4, 4, 4),
             ),
+        ),
+        inner_content_layout=SimpleBoxLayoutRule(
+            x_align=AxisAlignment.ALIGN_MIN,
+            y_align=AxisAlignment.ALIGN_MID,
+            margins=Margins(6, 6, 4, 4),
         ),
         border_width=1,
         background=None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import unicodedata
 from datetime import datetime
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+from reportlab.pdfbase import pdfmetrics
 
 from signing.identity import SigningIdentity
 from signing.pdf_sign import StampText, embed_parent, sign_pdf
@@ -209,3 +211,25 @@ def test_naive_signing_time_refused(office: SigningIdentity, source_pdf: bytes) 
             appearance=StampText([("Cơ quan", "x")]),
             box=BOX,
         )
+
+
+@pytest.mark.tools
+def test_stamp_glyph_widths_are_true_to_the_font(signed: bytes, tmp_path: Path) -> None:
+    """The stamp line is as wide as the font says (pyHanko's 2048-unit width bug is worked
+    around), and it stays inside the signature box."""
+    tool = require_tool("pdftotext")
+    (tmp_path / "b.pdf").write_bytes(signed)
+    html = subprocess.run(
+        [tool, "-bbox", str(tmp_path / "b.pdf"), "-"], capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    line = "Thời gian ký: 04.02.2020 15:30:15 +07:00"
+    match = re.search(
+        r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"[^>]*>' + re.escape(line),
+        unicodedata.normalize("NFC", html),
+    )
+    assert match, html[-800:]
+    x_min, x_max = float(match.group(1)), float(match.group(2))
+    make_pdf(["x"])  # registers the same TTF with reportlab as "VNSerif"
+    expected = pdfmetrics.stringWidth(line, "VNSerif", 10)
+    assert abs((x_max - x_min) - expected) < 1.0, (x_max - x_min, expected)
+    assert BOX[0] < x_min and x_max < BOX[2]
