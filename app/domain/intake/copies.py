@@ -36,7 +36,7 @@ class FoundCopy:
 def copy_end(lines: list[Line], kind_index: int, end: int) -> int:
     """The last line of the copy block whose kind mark is at `kind_index`: its signer's name."""
     recipients = find_list(lines, kind_index, end)
-    after = recipients.last + 1 if recipients else kind_index + 1
+    after = recipients.heading_index + 1 if recipients else kind_index + 1
     signer = read_signer(lines, after, end)
     if signer is not None and signer.name_index is not None:
         return signer.name_index
@@ -79,7 +79,7 @@ def read_copy(lines: list[Line], start: int, kind_index: int, end: int) -> Found
         copy.recipients = recipients.items
         ev["recipients"] = Evidence.of(lines[recipients.heading_index])
         used.update([recipients.heading_index, *recipients.indexes])
-        signer = read_signer(lines, recipients.last + 1, end)
+        signer = read_signer(lines, recipients.heading_index + 1, end)
     if signer is None:
         signer = read_signer(lines, kind_index + 1, end)
     if signer is not None:

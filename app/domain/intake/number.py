@@ -19,6 +19,7 @@ class NumberLine:
     index: int
     notation: str  # as printed, stray spaces removed: "397-BS/VPTU"
     parsed: Notation
+    continued_on: int | None = None  # the next line, when the notation was broken across two
 
     @property
     def symbol(self) -> str:
@@ -49,6 +50,7 @@ def read_number_line(lines: list[Line], index: int) -> NumberLine | None:
         return None
     words = compact_notation(line.text[match.end() :]).split()
     token = words[0].rstrip(".,;") if words else ""
+    nxt = None
     if token.endswith(("-", "/")):  # a line break inside the notation
         nxt = next((j for j in range(index + 1, min(index + 3, len(lines))) if lines[j].text), None)
         if nxt is not None:
@@ -56,7 +58,7 @@ def read_number_line(lines: list[Line], index: int) -> NumberLine | None:
     parsed = try_notation(token)
     if parsed is None:
         return None
-    return NumberLine(index=index, notation=token, parsed=parsed)
+    return NumberLine(index=index, notation=token, parsed=parsed, continued_on=nxt)
 
 
 def find_number_line(lines: list[Line], start: int, end: int) -> NumberLine | None:

@@ -51,7 +51,7 @@ def _tail(lines: list[Line], body_start: int, end: int) -> _Tail:
         )
         if above is not None and above.name_index is not None:
             return _Tail(recipients, above, recipients.last)
-        below = read_signer(lines, recipients.last + 1, end)
+        below = read_signer(lines, recipients.heading_index + 1, end)
         last = max(recipients.last, below.last or 0) if below else recipients.last
         return _Tail(recipients, below, last)
     start = _last_signer_start(lines, body_start, end)
@@ -96,7 +96,7 @@ def _read_original(lines: list[Line], end: int, p: Proposal) -> int:
     if number is not None:
         p.number, p.notation, p.symbol = number.parsed.number, number.notation, number.symbol
         ev["number"] = ev["notation"] = Evidence.of(lines[number.index])
-        used.add(number.index)
+        used.update(i for i in (number.index, number.continued_on) if i is not None)
     dated = find_date_line(lines, 0, header_end)
     if dated is not None:
         p.place, p.issued_on = dated.place, dated.date
@@ -136,7 +136,8 @@ def _read_original(lines: list[Line], end: int, p: Proposal) -> int:
     doc_type = _doc_type(number, type_line, family, p)
     if doc_type is not None:
         p.doc_type_code, p.doc_type = doc_type.code, doc_type.name.split(" (")[0]
-        source = number if number and number.parsed.type_code else type_line
+        from_number = number is not None and (number.parsed.type_code or type_line is None)
+        source = number if from_number else type_line
         if source is not None:
             ev["doc_type"] = Evidence.of(lines[source.index])
 

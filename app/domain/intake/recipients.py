@@ -14,7 +14,7 @@ def clean_item(text: str) -> str:
     return text.strip().lstrip(_BULLETS).strip().rstrip(",;.").strip()
 
 
-def _is_bullet(line: Line) -> bool:
+def is_bullet(line: Line) -> bool:
     return line.text[:1] in _BULLETS and len(line.text) > 1 and line.text.strip("*") != ""
 
 
@@ -53,7 +53,7 @@ def read_list(lines: list[Line], heading: int, end: int) -> RecipientList:
         if line.blank:
             i += 1
             continue
-        if _is_bullet(line):
+        if is_bullet(line):
             found.items.append(clean_item(line.text))
             found.indexes.append(i)
         elif found.items and line.text[0].islower():
@@ -61,7 +61,7 @@ def read_list(lines: list[Line], heading: int, end: int) -> RecipientList:
             found.indexes.append(i)
         else:
             following = next((j for j in range(i + 1, end) if not lines[j].blank), None)
-            if following is None or not _is_bullet(lines[following]) or not found.items:
+            if following is None or not is_bullet(lines[following]):
                 break
         i += 1
     return found

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from app.domain.intake.lexicon import match_title, restore_upper
 from app.domain.intake.lines import Line
 from app.domain.intake.model import Signer
+from app.domain.intake.recipients import is_bullet
 
 _AUTHORITY = re.compile(
     r"^(T\s?/\s?M|TM\.?|K\s?/\s?T|KT\.?|T\s?/\s?L|TL\.?|TUQ\.?|T/UQ|Q\.)\s+(\S.*)$"
@@ -65,7 +66,12 @@ def read_signer(lines: list[Line], start: int, end: int) -> SignerFound | None:
     while i < end:
         line = lines[i]
         match = authority_match(line)
-        if line.blank or _SIGNATURE_NOTE.match(line.text) or line.text.strip("*") == "":
+        if (
+            line.blank
+            or _SIGNATURE_NOTE.match(line.text)
+            or line.text.strip("*") == ""
+            or is_bullet(line)  # a recipient beside the signer (two-column layout)
+        ):
             i += 1
             continue
         if match and not title_parts:

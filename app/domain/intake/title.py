@@ -22,9 +22,6 @@ _BODY_STARTS = (
     "NOI NHAN",
     "NGAY ",
     "HOM NAY",
-    "TRONG ",
-    "QUA ",
-    "VUA QUA",
 )
 _SEPARATOR = re.compile(r"^[-*_=. ]+$")
 _SUMMARY = re.compile(r"^V\s?/\s?V\b")
