@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import unicodedata
@@ -18,8 +19,8 @@ from pyhanko_certvalidator import ValidationContext
 from reportlab.pdfbase import pdfmetrics
 
 from signing.identity import SigningIdentity
-from signing.pdf_sign import StampText, embed_parent, sign_pdf
-from signing.pdf_validate import validate_pdf
+from signing.pdf_sign import StampText, embed_parent, find_font, sign_pdf
+from signing.pdf_validate import list_attachments, validate_pdf
 from signing.timefmt import VN_TZ
 from signing.trust import TrustStore
 from tests.signing.conftest import BOX, T_SAO_LUC, make_pdf, pdfsig, sign
@@ -233,3 +234,24 @@ def test_stamp_glyph_widths_are_true_to_the_font(signed: bytes, tmp_path: Path) 
     expected = pdfmetrics.stringWidth(line, "VNSerif", 10)
     assert abs((x_max - x_min) - expected) < 1.0, (x_max - x_min, expected)
     assert BOX[0] < x_min and x_max < BOX[2]
+
+
+def test_find_font_prefers_liberation_then_dejavu(tmp_path: Path) -> None:
+    dejavu = tmp_path / "truetype" / "dejavu" / "DejaVuSerif.ttf"
+    dejavu.parent.mkdir(parents=True)
+    dejavu.write_bytes(b"x")
+    assert find_font((tmp_path,)) == dejavu
+    liberation = tmp_path / "truetype" / "liberation2" / "LiberationSerif-Regular.ttf"
+    liberation.parent.mkdir(parents=True)
+    liberation.write_bytes(b"x")
+    assert find_font((tmp_path,)) == liberation
+    with pytest.raises(FileNotFoundError, match="fonts-liberation2"):
+        find_font((tmp_path / "none",))
+
+
+def test_attachment_keeps_unicode_name_and_bytes(signed: bytes, source_pdf: bytes) -> None:
+    with_parent = embed_parent(source_pdf, signed, "bản-sao-397.pdf", "Bản sao lục 397-BS/VPTU")
+    (att,) = list_attachments(PdfFileReader(BytesIO(with_parent)))
+    assert att.name == "bản-sao-397.pdf" and att.description == "Bản sao lục 397-BS/VPTU"
+    assert att.data == signed and att.is_pdf
+    assert att.to_dict()["sha256"] == hashlib.sha256(signed).hexdigest()
