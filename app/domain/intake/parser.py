@@ -15,7 +15,13 @@ from app.domain.intake.number import NumberLine, find_number_line
 from app.domain.intake.recipients import RecipientList, find_list
 from app.domain.intake.references import find_citations
 from app.domain.intake.signatures import find_signatures
-from app.domain.intake.signer import SignerFound, authority_match, is_title_line, read_signer
+from app.domain.intake.signer import (
+    SignerFound,
+    authority_match,
+    is_name,
+    is_title_line,
+    read_signer,
+)
 from app.domain.intake.stamps import find_stamps
 from app.domain.intake.title import Title, TypeLine, find_summary, find_type_line, read_title
 
@@ -49,6 +55,14 @@ def _tail(lines: list[Line], body_start: int, end: int) -> _Tail:
             max(body_start, recipients.heading_index - _SIGNER_BEFORE_LIST),
             recipients.heading_index,
         )
+        if above is not None and above.name_index is None:
+            # Authority and title above the list, the name printed below it (two columns read
+            # row by row): the first name-like line after the list completes the block.
+            name = next((i for i in range(recipients.last + 1, end) if is_name(lines[i])), None)
+            if name is not None:
+                above.signer.name, above.name_index = lines[name].text, name
+                above.indexes.append(name)
+                return _Tail(recipients, above, name)
         if above is not None and above.name_index is not None:
             return _Tail(recipients, above, recipients.last)
         below = read_signer(lines, recipients.heading_index + 1, end)
