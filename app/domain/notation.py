@@ -23,7 +23,7 @@ PARTY_EXAMPLE = "160-TB/TW"
 STATE_EXAMPLE = "05/QĐ-UBND"
 
 _DASHES = re.compile(r"[‐‑‒–—−]")  # typographic dashes typed for '-'
-_PREFIX = re.compile(r"^s[oố]\s*:?\s*(?=\d)", re.IGNORECASE)
+_PREFIX = re.compile(r"^s[oố]\s*:?\s*(?=\d|$)", re.IGNORECASE)
 _AROUND_SEPARATOR = re.compile(r"\s*([-/])\s*")
 _LEADING_NUMBER = re.compile(r"\d+")
 _STATE_TYPE_KINDS = frozenset({TypeKind.ADMINISTRATIVE, TypeKind.COPY})
