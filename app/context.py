@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from app.db.engine import Database
+from app.keys import KeyRing
 from app.settings import Settings
 from app.storage import FileStore, StagedWrites
 
@@ -31,6 +32,7 @@ class AppContext:
     settings: Settings
     db: Database
     store: FileStore
+    keys: KeyRing
     #: The service's clock. In service it is the server's clock; the demo sets the seed's times.
     clock: Callable[[], datetime] = system_clock
 
@@ -40,6 +42,7 @@ class AppContext:
             settings=settings,
             db=Database(settings.database_url),
             store=FileStore(settings.storage_dir),
+            keys=KeyRing(settings),
         )
 
     @contextmanager
@@ -63,5 +66,4 @@ class AppContext:
         try:
             yield session
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # ends the read transaction; loaded objects stay readable

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     storage_dir: Path = Path("./var/files")
     #: Office keys, the development CA and the audit log key.
     keys_dir: Path = Path("./var/keys")
+    #: Trust configuration for verification: roots/, intermediates/, crls/ (PEM or DER).
+    #: Empty by default: the development CA writes its own there when first created.
+    trust_dir: Path | None = None
     #: Passphrase protecting private keys at rest (set a real one in production).
     key_passphrase: str = "vanthu-dev-passphrase"
     #: Largest accepted upload, in bytes.

@@ -20,6 +20,8 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)  # VPTU, VPDUK, TW
     name: Mapped[str] = mapped_column(String(300))
+    #: Name as printed under the parent on a copy block and in signatures ("Văn phòng").
+    short_name: Mapped[str | None] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     family: Mapped[str] = mapped_column(String(10))  # party | state: numbering and notation rules
     place_name: Mapped[str | None] = mapped_column(String(100))  # địa danh: "Đắk Nông"
@@ -27,6 +29,10 @@ class Organisation(Base):
     external: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Local code used in copy notations instead of the family default (e.g. "SL" in 30-SL/VPDUK).
     copy_code: Mapped[str | None] = mapped_column(String(10))
+    #: Text after "Cơ quan:" in the office's signature box (defaults to the short name).
+    signature_office: Mapped[str | None] = mapped_column(String(300))
+    #: Signature box starts with "Người ký: <short name>" and puts "Cơ quan" after the email.
+    signer_line_first: Mapped[bool] = mapped_column(Boolean, default=False)
     #: State offices may keep one outgoing series per document type (ND 30 Đ15.1.c).
     dispatch_per_type: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

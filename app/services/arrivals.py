@@ -116,7 +116,7 @@ def register(ctx: AppContext, who: Principal, org_code: str, data: ArrivalInput,
                         sender=data.sender, routed_to=data.routed_to, deadline=data.deadline,
                         file_code=data.file_code, note=data.note)
         arrival_id = arrival.id
-    return get(ctx, who, arrival_id)
+    return _written(ctx, arrival_id)
 
 
 def register_from_inbox(ctx: AppContext, who: Principal, org_code: str, item_id: int, *,
@@ -137,7 +137,7 @@ def register_from_inbox(ctx: AppContext, who: Principal, org_code: str, item_id:
                         copy_id=item.copy_id, sender=item.sender.name, routed_to=routed_to,
                         deadline=deadline, note=note)
         arrival_id = arrival.id
-    return get(ctx, who, arrival_id)
+    return _written(ctx, arrival_id)
 
 
 def _load(session: Session, arrival_id: int) -> Arrival:
@@ -149,6 +149,12 @@ def _load(session: Session, arrival_id: int) -> Arrival:
     if arrival is None:
         raise NotFound(f"no arrival {arrival_id}")
     return arrival
+
+
+def _written(ctx: AppContext, arrival_id: int) -> Arrival:
+    """Re-read an entry the caller has just written (no access check, no read logged)."""
+    with ctx.reading() as s:
+        return _load(s, arrival_id)
 
 
 def get(ctx: AppContext, who: Principal, arrival_id: int) -> Arrival:
@@ -264,7 +270,7 @@ def update(ctx: AppContext, who: Principal, arrival_id: int, changes: dict[str, 
         s.flush()
         audit_log.record(s, who, "arrival.updated", "arrival", arrival.id,
                          before=before, after=snapshot(arrival))
-    return get(ctx, who, arrival_id)
+    return _written(ctx, arrival_id)
 
 
 def copy_of(session: Session, arrival: Arrival) -> CertifiedCopy | None:

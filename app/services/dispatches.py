@@ -143,7 +143,9 @@ def _load(session: Session, dispatch_id: int) -> Dispatch:
     dispatch = session.scalar(select(Dispatch).where(Dispatch.id == dispatch_id).options(
         selectinload(Dispatch.document).selectinload(Document.files),
         selectinload(Dispatch.document).selectinload(Document.issuer),
-        selectinload(Dispatch.organisation), selectinload(Dispatch.recipients)))
+        selectinload(Dispatch.document).selectinload(Document.references),
+        selectinload(Dispatch.organisation),
+        selectinload(Dispatch.recipients).selectinload(Recipient.organisation)))
     if dispatch is None:
         raise NotFound(f"no dispatch {dispatch_id}")
     return dispatch
@@ -167,8 +169,9 @@ def list_for(ctx: AppContext, who: Principal, org_code: str, *, year: int | None
                         Document.confidentiality.in_(who.visible_levels()))
                  .options(selectinload(Dispatch.document).selectinload(Document.issuer),
                           selectinload(Dispatch.document).selectinload(Document.files),
+                          selectinload(Dispatch.document).selectinload(Document.references),
                           selectinload(Dispatch.organisation),
-                          selectinload(Dispatch.recipients))
+                          selectinload(Dispatch.recipients).selectinload(Recipient.organisation))
                  .order_by(Dispatch.id.desc()).limit(limit + 1))
         if year:
             query = query.where(Document.issued_on.between(date(year, 1, 1), date(year, 12, 31)))

@@ -12,12 +12,11 @@ PUBLIC = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"
 
 def _routes(client: Any) -> list[tuple[str, str]]:
     out = []
-    for route in client.app.routes:
-        path = getattr(route, "path", "")
-        if path in PUBLIC or not hasattr(route, "methods"):
+    for path, item in client.app.openapi()["paths"].items():
+        if path in PUBLIC:
             continue
-        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
-            out.append((method, re.sub(r"\{[^}]+\}", "1", path)))
+        for method in item:
+            out.append((method.upper(), re.sub(r"\{[^}]+\}", "1", path)))
     return out
 
 

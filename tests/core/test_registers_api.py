@@ -181,11 +181,11 @@ def test_outgoing_delivers_to_inbox_and_recipient_registers(client: Any, world: 
         "recipients": [{"org_code": "VPDUK"}, {"name": "Các đ/c Tỉnh ủy viên"}]})
     assert r.status_code == 201, r.text
     out = r.json()
-    assert out["notation"] == "1-TB/VPTU"
+    assert out["notation"] == "01-TB/VPTU"
     assert [x["name"] for x in out["recipients"]] == [
         "Văn phòng Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh", "Các đ/c Tỉnh ủy viên"]
     inbox = client.get("/orgs/VPDUK/inbox", headers=world.auth("clerk_vpduk")).json()
-    assert [(i["notation"], i["sender_code"]) for i in inbox] == [("1-TB/VPTU", "VPTU")]
+    assert [(i["notation"], i["sender_code"]) for i in inbox] == [("01-TB/VPTU", "VPTU")]
     reg = client.post(f"/orgs/VPDUK/inbox/{inbox[0]['id']}/register",
                       headers=world.auth("clerk_vpduk"),
                       json={"received_at": "2020-03-03T08:00:00+07:00"})

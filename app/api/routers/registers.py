@@ -169,7 +169,7 @@ def register_inbox_item(code: str, item_id: int, body: InboxRegisterIn, ctx: Ctx
             summary="Continue a register series from the last number used on paper")
 def continue_series(code: str, body: ContinueIn, ctx: Ctx, who: Caller) -> SeriesOut:
     return SeriesOut.model_validate(registers.continue_from_paper(
-        ctx, who, code, RegisterKind(body.register), body.on, body.last_number,
+        ctx, who, code, RegisterKind(body.register_kind), body.on, body.last_number,
         body.doc_type, body.secret))
 
 

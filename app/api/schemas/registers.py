@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.schemas.common import (
     Code,
@@ -225,7 +225,8 @@ class InboxRegisterIn(Strict):
 
 
 class ContinueIn(Strict):
-    register: Literal["arrival", "dispatch", "copy"]
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    register_kind: Literal["arrival", "dispatch", "copy"] = Field(alias="register")
     on: date = Field(description="a date in the series (year or term) to continue")
     last_number: int = Field(ge=0, le=10_000_000, description="last number used on paper")
     doc_type: ShortText | None = None
@@ -233,7 +234,8 @@ class ContinueIn(Strict):
 
 
 class SeriesOut(BaseModel):
-    register: str
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+    register_kind: str = Field(alias="register")
     scope_key: str
     last_number: int
     next_number: int
