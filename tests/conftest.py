@@ -58,7 +58,6 @@ def pg_cluster() -> Iterator[Any]:
 
 def _pg_exec(admin_url: str, sql: str) -> None:
     import psycopg
-
     from sqlalchemy.engine import make_url
 
     url = make_url(admin_url)
