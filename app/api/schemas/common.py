@@ -9,9 +9,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from app.domain.text import nfc
 
 
+#: Bidirectional overrides and marks: they make a name display differently from what it is.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200f\u200e")
+
+
 def _clean(value: str) -> str:
     value = nfc(value)
-    bad = [c for c in value if (ord(c) < 32 and c not in "\n\t") or c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200f\u200e"]
+    bad = [c for c in value if (ord(c) < 32 and c not in "\n\t") or c in _BIDI]
     if bad:
         raise ValueError("must not contain control or bidirectional-override characters")
     return value
