@@ -183,7 +183,7 @@ class ArrivalFilter:
     limit: int = 50
 
 
-def _filtered(query: Select[tuple[Arrival]], f: ArrivalFilter) -> Select[tuple[Arrival]]:
+def _filtered(query: Select[Arrival], f: ArrivalFilter) -> Select[Arrival]:
     if f.date_from:
         query = query.where(Arrival.received_on >= f.date_from)
     if f.date_to:

@@ -158,8 +158,9 @@ def read_document(ctx: Any, who: Principal, doc_id: int) -> Document:
         if doc is None or not (holder_org_ids(s, doc_id) & readable_org_ids(s, who)):
             raise NotFound(f"no document {doc_id} in your registers")
         require_visible(who, doc)
-    if doc.confidentiality != "NONE":
+    found: Document = doc
+    if found.confidentiality != "NONE":
         with ctx.unit_of_work() as work:
             audit_log.record(work.session, who, "document.read", "document", doc.id,
-                             details={"confidentiality": doc.confidentiality})
-    return doc
+                             details={"confidentiality": found.confidentiality})
+    return found
