@@ -14,7 +14,7 @@ from typing import Any
 
 from signing.manifest import SignedManifest, verify_manifest
 from signing.pdf_validate import PdfReport, validate_pdf
-from signing.results import Check
+from signing.results import Check, CheckedResult
 from signing.timefmt import parse_iso
 from signing.trust import TrustStore
 
@@ -42,7 +42,7 @@ ParentResolver = Callable[[ParentRef], ResolvedParent | None]
 
 
 @dataclass
-class LinkResult:
+class LinkResult(CheckedResult):
     depth: int  # 0 = the copy asked about, increasing toward the original
     role: str  # "copy" or "original"
     notation: str | None
@@ -51,19 +51,6 @@ class LinkResult:
     pdf_sha256: str
     manifest_sha256: str | None
     checks: list[Check] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
-
-    def check(self, name: str) -> Check:
-        return next(c for c in self.checks if c.name == name)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {k: v for k, v in vars(self).items() if k != "checks"}
-        out["ok"] = self.ok
-        out["checks"] = [c.to_dict() for c in self.checks]
-        return out
 
 
 @dataclass

@@ -23,7 +23,7 @@ from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 
 from signing.pdf_sign import sig_contact_manifest
-from signing.results import Check
+from signing.results import Check, CheckedResult
 from signing.timefmt import iso_vn
 from signing.trust import TrustStore
 from signing.x509check import certificate_checks, subject_text
@@ -64,7 +64,7 @@ class Attachment:
 
 
 @dataclass
-class SignatureResult:
+class SignatureResult(CheckedResult):
     field_name: str
     signer_subject: str | None
     serial: str | None
@@ -80,19 +80,6 @@ class SignatureResult:
     modification_level: str | None
     coverage: str | None
     checks: list[Check]
-
-    @property
-    def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
-
-    def check(self, name: str) -> Check:
-        return next(c for c in self.checks if c.name == name)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {k: v for k, v in vars(self).items() if k != "checks"}
-        out["ok"] = self.ok
-        out["checks"] = [c.to_dict() for c in self.checks]
-        return out
 
 
 @dataclass
