@@ -8,22 +8,44 @@ email shown in its signatures. Production imports real identities (PKCS#12) with
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit.tree_head import SigningKey, VerifyingKey
 from app.db import OfficeKey, Organisation
 from app.settings import Settings
 from signing.ca import DevCA
 from signing.identity import SigningIdentity
-from signing.keys import load_private_key, private_key_to_pem
+from signing.keys import generate_key, load_private_key, private_key_to_pem, public_key_to_pem
 from signing.trust import TrustStore
 
 _lock = threading.Lock()
+
+
+#: X.509 ub-common-name; the cryptography library counts it in UTF-8 bytes.
+COMMON_NAME_MAX_BYTES = 64
+
+
+def common_name_for(name: str) -> str:
+    """The office name, cut at a word boundary to fit a certificate's common name (the full name
+    goes in the organisation attribute)."""
+    if len(name.encode("utf-8")) <= COMMON_NAME_MAX_BYTES:
+        return name
+    words, out = name.split(), ""
+    for word in words:
+        candidate = f"{out} {word}".strip()
+        if len(candidate.encode("utf-8")) > COMMON_NAME_MAX_BYTES:
+            break
+        out = candidate
+    return out or name.encode("utf-8")[:COMMON_NAME_MAX_BYTES].decode("utf-8", "ignore")
 
 
 class KeyRing:
@@ -64,6 +86,51 @@ class KeyRing:
             written.append(path)
         return written
 
+    # -- the audit log key ------------------------------------------------------------------
+    @property
+    def log_key_path(self) -> Path:
+        return self.keys_dir / "log" / "log.key.pem"
+
+    def log_key(self) -> SigningKey:
+        """The service's tree-head signing key (ECDSA P-256), made on first use.
+
+        Kept encrypted at rest like the office keys, beside ``log.pub.pem`` (its public half).
+        Several processes may ask at once: the file is linked into place atomically, and a
+        process that loses the race loads the winner's key.
+        """
+        path = self.log_key_path
+        with _lock:
+            if not path.exists():
+                new_key = generate_key("ec-p256")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".log-key-")
+                try:
+                    os.fchmod(fd, 0o600)
+                    with os.fdopen(fd, "wb") as handle:
+                        handle.write(private_key_to_pem(new_key, self.passphrase))
+                    os.link(tmp, path)  # fails if another process made the key first
+                except FileExistsError:
+                    pass
+                finally:
+                    os.unlink(tmp)
+            key = load_private_key(path.read_bytes(), self.passphrase)
+            if not isinstance(key, ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey):
+                raise ValueError(f"{path}: the log key must be ECDSA P-256 or Ed25519")
+            public = path.with_name("log.pub.pem")
+            if not public.exists():
+                public.write_bytes(public_key_to_pem(key.public_key()))
+            return key
+
+    def log_public_key(self) -> VerifyingKey | None:
+        """The log key's public half, or None if no log key was ever made (nothing is created)."""
+        if not self.log_key_path.exists():
+            return None
+        return self.log_key().public_key()
+
+    def log_public_pem(self) -> bytes:
+        """The log key's SubjectPublicKeyInfo PEM, as auditors and ``openssl`` use it."""
+        return public_key_to_pem(self.log_key().public_key())
+
     # -- office identities ----------------------------------------------------------------
     def _key_path(self, org_code: str, serial: str) -> Path:
         return self.keys_dir / "offices" / org_code / f"{serial}.key.pem"
@@ -76,7 +143,7 @@ class KeyRing:
     def create_dev_identity(self, session: Session, org: Organisation) -> OfficeKey:
         """Issue a development certificate for `org` and record it (caller commits)."""
         identity = self.dev_ca().issue_office(
-            org.name, org.email or f"{org.code.lower()}@vanthu.invalid",
+            common_name_for(org.name), org.email or f"{org.code.lower()}@vanthu.invalid",
             organisation=org.name)
         return self.store_identity(session, org, identity)
 

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     #: Trust configuration for verification: roots/, intermediates/, crls/ (PEM or DER).
     #: Empty by default: the development CA writes its own there when first created.
     trust_dir: Path | None = None
+    #: Give an office without a key a certificate from the development CA when it first signs.
+    #: Turn off in production, where offices' certificates are imported.
+    dev_keys: bool = True
     #: Passphrase protecting private keys at rest (set a real one in production).
     key_passphrase: str = "vanthu-dev-passphrase"
     #: Largest accepted upload, in bytes.

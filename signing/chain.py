@@ -108,6 +108,20 @@ def _signature_checks(report: PdfReport, role: str) -> list[Check]:
     ]
 
 
+def _attached_manifest(report: PdfReport, recorded_sha256: str | None) -> SignedManifest | None:
+    """The signed manifest a copy carries as an attachment: the one whose digest its PDF
+    signature records (a copy made by this library is verifiable from the file alone)."""
+    if recorded_sha256 is None:
+        return None
+    for attachment in report.attachments:
+        if attachment.is_pdf:
+            continue
+        env = _load(attachment.data)
+        if env is not None and env.sha256 == recorded_sha256:
+            return env
+    return None
+
+
 def _load(manifest: ManifestInput) -> SignedManifest | None:
     if isinstance(manifest, SignedManifest):
         return manifest
@@ -132,6 +146,7 @@ def verify_chain(
     role = "copy"
     expected_pdf: str | None = None
     expected_manifest: str | None = None
+    named: str | None = None  # the notation the child gives its source
     seen: set[str] = set()
     while pdf is not None and len(links) < max_depth:
         digest = _sha(pdf)
@@ -141,12 +156,14 @@ def verify_chain(
         seen.add(digest)
         report = validate_pdf(pdf, trust)
         sig = report.signatures[-1] if report.signatures else None
+        if env_in is None:
+            env_in = _attached_manifest(report, sig.manifest_sha256 if sig else None)
         env = _load(env_in) if env_in is not None else None
         m = env.manifest if env is not None else None
         link = LinkResult(
             depth=len(links),
             role=role,
-            notation=str(m["notation"]) if m and "notation" in m else None,
+            notation=str(m["notation"]) if m and "notation" in m else named,
             subject=sig.signer_subject if sig else None,
             signed_at=sig.signed_at if sig else None,
             pdf_sha256=digest,
@@ -195,7 +212,7 @@ def verify_chain(
                     "not cross-checked against an attested digest",
                 )
             )
-            pdf, env_in, role = parents[0].data, None, "copy"
+            pdf, env_in, role, named = parents[0].data, None, "copy", None
             expected_pdf = expected_manifest = None
             continue
         source = m.get("source") or {}
@@ -208,6 +225,17 @@ def verify_chain(
         attached = next((a for a in report.attachments if a.sha256 == ref.pdf_sha256), None)
         resolved = resolve_parent(ref) if resolve_parent is not None else None
         parent_pdf = attached.data if attached else (resolved.pdf if resolved else None)
+        if parent_pdf is None and ref.kind == "original" and m.get("kind") == "TRICH_SAO":
+            checks.append(
+                Check(
+                    "parent link",
+                    True,
+                    f"a trích sao carries only the pages it reproduces ({m.get('pages')}), not "
+                    f"its source; the original {ref.notation or ''} is identified by sha256 "
+                    f"{ref.pdf_sha256}",
+                )
+            )
+            break
         if parent_pdf is None:
             checks.append(
                 Check(
@@ -235,6 +263,7 @@ def verify_chain(
         role = "original" if ref.kind == "original" else "copy"
         expected_pdf = ref.pdf_sha256
         expected_manifest = ref.manifest_sha256
+        named = ref.notation
     _add_time_order(links)
     return ChainReport(links)
 

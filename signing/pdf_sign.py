@@ -124,11 +124,27 @@ class StampText:
 
 def embed_parent(pdf: bytes, parent_pdf: bytes, name: str, description: str) -> bytes:
     """Attach `parent_pdf` as an embedded file (before signing, so the signature covers it)."""
+    return embed_attachment(pdf, parent_pdf, name, description, "application/pdf")
+
+
+#: The name under which a copy carries its own signed manifest envelope.
+MANIFEST_ATTACHMENT = "manifest.json"
+
+
+def embed_manifest(pdf: bytes, envelope_json: bytes) -> bytes:
+    """Attach the copy's signed manifest envelope, so the PDF verifies on its own (offline).
+    The PDF signature then covers it, and records its digest in /ContactInfo."""
+    return embed_attachment(pdf, envelope_json, MANIFEST_ATTACHMENT,
+                            "Signed manifest (vanthu.signed-manifest/1)", "application/json")
+
+
+def embed_attachment(pdf: bytes, payload: bytes, name: str, description: str,
+                     mime_type: str) -> bytes:
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     data = embed.EmbeddedFileObject.from_file_data(
         writer,
-        parent_pdf,
-        mime_type="application/pdf",
+        payload,
+        mime_type=mime_type,
         params=embed.EmbeddedFileParams(embed_size=True, embed_checksum=True),
     )
     ascii_name = name.encode("ascii", "replace").decode("ascii")

@@ -26,9 +26,11 @@ def build_world(ctx: AppContext) -> Any:
     people = [
         ("admin", "TUDN", "admin", "TUYET_MAT"),
         ("clerk_vptu", "VPTU", "clerk", "MAT"),
+        ("head_vptu", "VPTU", "head", "MAT"),
         ("dept_vptu", "VPTU", "department", "NONE"),
         ("clerk_tttu", "TTTU", "clerk", "NONE"),
         ("clerk_vpduk", "VPDUK", "clerk", "NONE"),
+        ("dept_vpduk", "VPDUK", "department", "NONE"),
         ("auditor", "TUDN", "auditor", "TUYET_MAT"),
         ("clerk_ubnd", "UBND", "clerk", "NONE"),
         ("admin_ubnd", "UBND", "admin", "NONE"),

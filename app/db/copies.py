@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     JSON,
@@ -21,6 +22,9 @@ from app.db.base import Base
 from app.db.document import Document
 from app.db.organisation import Organisation
 from app.db.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.db.registers import Recipient
 
 COPY_KINDS = ("SAO_Y", "SAO_LUC", "TRICH_SAO")
 
@@ -46,6 +50,8 @@ class CopyRequest(Base):
     kind: Mapped[str] = mapped_column(String(10))
     pages: Mapped[list[int] | None] = mapped_column(JSON)  # trích sao: 1-based pages
     excerpt: Mapped[str | None] = mapped_column(Text)  # trích sao: the part, in words
+    #: The file to copy, pinned when the request is made (null until a scan is on file).
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text)
     recipients: Mapped[list[dict[str, str | None]]] = mapped_column(JSON)
     copies_count: Mapped[int] = mapped_column(Integer, default=1)
@@ -56,6 +62,7 @@ class CopyRequest(Base):
     copy_id: Mapped[int | None] = mapped_column(ForeignKey("certified_copies.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    organisation: Mapped[Organisation] = relationship()
     document: Mapped[Document] = relationship()
 
 
@@ -90,7 +97,9 @@ class CertifiedCopy(Base):
     copies_count: Mapped[int] = mapped_column(Integer, default=1)
     source_sha256: Mapped[str] = mapped_column(String(64))
     pdf_sha256: Mapped[str] = mapped_column(String(64), index=True)
-    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    manifest_sha256: Mapped[str] = mapped_column(String(64))  # of the canonical manifest bytes
+    #: The stored signed-manifest envelope (JSON), by the SHA-256 of the file.
+    envelope_sha256: Mapped[str | None] = mapped_column(String(64))
     certificate_serial: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -98,6 +107,10 @@ class CertifiedCopy(Base):
     organisation: Mapped[Organisation] = relationship()
     document: Mapped[Document] = relationship()
     parent: Mapped[CertifiedCopy | None] = relationship(remote_side=[id])
+    recipients: Mapped[list[Recipient]] = relationship(
+        primaryjoin="Recipient.copy_id == CertifiedCopy.id", order_by="Recipient.position",
+        viewonly=True,
+    )
 
 
 class OfficeKey(Base):

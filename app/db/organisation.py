@@ -63,7 +63,7 @@ class User(Base):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('clerk', 'department', 'auditor', 'admin')", name="role"),
+        CheckConstraint("role IN ('clerk', 'head', 'department', 'auditor', 'admin')", name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

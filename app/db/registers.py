@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -19,6 +20,9 @@ from app.db.base import Base
 from app.db.document import Document
 from app.db.organisation import Organisation
 from app.db.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.db.copies import CertifiedCopy
 
 ARRIVAL_STATUSES = ("received", "routed", "in_progress", "done")
 
@@ -160,3 +164,4 @@ class InboxItem(Base):
 
     document: Mapped[Document] = relationship()
     sender: Mapped[Organisation] = relationship(foreign_keys=[sender_id])
+    copy: Mapped[CertifiedCopy | None] = relationship()

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from app.db import Organisation
 from app.errors import Forbidden
 
-ROLES = ("clerk", "department", "auditor", "admin")
+#: clerk = văn thư; head = lãnh đạo văn phòng (approves copies); department = a unit asking for them.
+ROLES = ("clerk", "head", "department", "auditor", "admin")
 #: Confidentiality levels (độ mật) in increasing order.
 CLEARANCE_ORDER = ("NONE", "MAT", "TOI_MAT", "TUYET_MAT")
 

@@ -291,7 +291,7 @@ def inbox(ctx: AppContext, who: Principal, org_code: str,
                  .join(Document, InboxItem.document_id == Document.id)
                  .where(Document.confidentiality.in_(who.visible_levels()))
                  .options(selectinload(InboxItem.document).selectinload(Document.issuer),
-                          selectinload(InboxItem.sender))
+                          selectinload(InboxItem.sender), selectinload(InboxItem.copy))
                  .order_by(InboxItem.id))
         if status:
             query = query.where(InboxItem.status == status)

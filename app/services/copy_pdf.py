@@ -19,7 +19,7 @@ from app.render.copy_page import CopyBlock, render_copy_page
 from app.render.fonts import font_path
 from signing.identity import SigningIdentity
 from signing.manifest import SignedManifest, sign_manifest
-from signing.pdf_sign import StampText, embed_parent, sha256_hex, sign_pdf
+from signing.pdf_sign import StampText, embed_manifest, embed_parent, sha256_hex, sign_pdf
 
 MANIFEST_VERSION = 1
 
@@ -108,11 +108,14 @@ def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentit
         "Trích sao trang " + ", ".join(str(p) for p in spec.pages),
     ))
     composed = compose_copy(spec.source_pdf, page.pdf, spec.pages)
-    if spec.source_is_copy:
+    # The source travels inside the copy, so the chain verifies from the file alone; a trích
+    # sao carries only its chosen pages, never the whole source.
+    if spec.kind is not CopyKind.TRICH_SAO:
         composed = embed_parent(composed, spec.source_pdf,
                                 f"{spec.source_notation.replace('/', '_')}.pdf",
                                 f"Bản được sao: {spec.source_notation}")
     manifest = sign_manifest(manifest_for(office, spec), identity)
+    composed = embed_manifest(composed, manifest.to_json())
     stamp = StampText.office(
         office.signature_office, office.email, spec.signed_at,
         signer=office.short_name if office.signer_line_first else None,

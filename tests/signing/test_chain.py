@@ -121,7 +121,7 @@ def test_depth_three_chain_all_valid(chain: list[Link], trust: TrustStore) -> No
         "41-BS/VPTU",
         "30-SL/VPDUK",
         "397-BS/VPTU",
-        None,
+        "160-TB/TW",  # the original has no manifest: named as its child names its source
     ]
     assert [ln.role for ln in report.links] == ["copy", "copy", "copy", "original"]
     assert [ln.signed_at for ln in report.links] == [

@@ -151,7 +151,9 @@ def inbox(code: str, ctx: Ctx, who: Caller,
                              Query(alias="status")] = "pending") -> list[InboxItemOut]:
     return [InboxItemOut(id=i.id, status=i.status, sender_code=i.sender.code,
                          document_id=i.document_id, notation=i.document.notation,
-                         title=i.document.title, copy_id=i.copy_id, arrival_id=i.arrival_id,
+                         title=i.document.title, copy_id=i.copy_id,
+                         copy_notation=None if i.copy is None else i.copy.notation,
+                         arrival_id=i.arrival_id,
                          created_at=i.created_at)
             for i in arrivals.inbox(ctx, who, code, status_)]
 

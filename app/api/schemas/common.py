@@ -29,7 +29,7 @@ Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Confidentiality = Literal["NONE", "MAT", "TOI_MAT", "TUYET_MAT"]
 Urgency = Literal["THUONG", "KHAN", "THUONG_KHAN", "HOA_TOC"]
 Family = Literal["party", "state"]
-Role = Literal["clerk", "department", "auditor", "admin"]
+Role = Literal["clerk", "head", "department", "auditor", "admin"]
 
 
 class Strict(BaseModel):

@@ -213,6 +213,7 @@ class InboxItemOut(BaseModel):
     notation: str
     title: str
     copy_id: int | None
+    copy_notation: str | None = Field(None, description="for a certified copy: 397-BS/VPTU")
     arrival_id: int | None
     created_at: datetime
 

@@ -1,0 +1,145 @@
+"""/copy-requests, /copies and the distribution tree: certified copies down the chain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from app.api import cursor
+from app.api.deps import Caller, Ctx
+from app.api.schemas.copies import (
+    ApproveIn,
+    CopyHistoryOut,
+    CopyKindName,
+    CopyOut,
+    CopyPage,
+    CopyRequestIn,
+    CopyRequestOut,
+    CopyRequestPage,
+    RefuseIn,
+)
+from app.api.schemas.registers import DocumentOut
+from app.domain.copy_forms import CopyKind
+from app.errors import NotFound
+from app.services import copies, copy_requests, distribution, scans
+from app.services.dispatches import RecipientInput
+from app.services.uploads import check_pdf
+
+router = APIRouter(tags=["copies"])
+
+
+@router.post("/orgs/{code}/copy-requests", status_code=status.HTTP_201_CREATED,
+             response_model=CopyRequestOut, summary="Ask the office for a certified copy")
+def request_copy(code: str, body: CopyRequestIn, ctx: Ctx, who: Caller) -> CopyRequestOut:
+    return CopyRequestOut.of(copy_requests.create(ctx, who, code, copy_requests.RequestInput(
+        kind=CopyKind(body.kind), reason=body.reason, document_id=body.document_id,
+        copy_id=body.copy_id, pages=body.pages, excerpt=body.excerpt,
+        recipients=[RecipientInput(r.org_code, r.name) for r in body.recipients],
+        copies_count=body.copies_count, requesting_unit=body.requesting_unit)))
+
+
+@router.get("/orgs/{code}/copy-requests", response_model=CopyRequestPage)
+def list_copy_requests(
+    code: str, ctx: Ctx, who: Caller,
+    status_: Annotated[Literal["pending", "refused", "issued"] | None,
+                       Query(alias="status")] = None,
+    kind: CopyKindName | None = None, document_id: int | None = None,
+    requested_by: int | None = None, created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    cursor_: Annotated[str | None, Query(alias="cursor")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> CopyRequestPage:
+    items, last = copy_requests.list_for(ctx, who, code, copy_requests.RequestFilter(
+        status=status_, kind=kind, document_id=document_id, requested_by=requested_by,
+        created_from=created_from, created_to=created_to),
+        after_id=cursor.decode(cursor_), limit=limit)
+    return CopyRequestPage(items=[CopyRequestOut.of(r) for r in items],
+                           next_cursor=cursor.encode(last))
+
+
+@router.get("/copy-requests/{request_id}", response_model=CopyRequestOut)
+def get_copy_request(request_id: int, ctx: Ctx, who: Caller) -> CopyRequestOut:
+    return CopyRequestOut.of(copy_requests.get(ctx, who, request_id))
+
+
+@router.post("/copy-requests/{request_id}/approve", status_code=status.HTTP_201_CREATED,
+             response_model=CopyOut,
+             summary="Approve a request: the copy is numbered, signed and sent, or nothing happens")
+def approve_copy_request(request_id: int, body: ApproveIn, ctx: Ctx, who: Caller) -> CopyOut:
+    return CopyOut.of(copies.approve(ctx, who, request_id, copies.IssueInput(
+        signer_title=body.signer_title, signer_name=body.signer_name,
+        signer_authority=body.signer_authority, archive_line=body.archive_line)))
+
+
+@router.post("/copy-requests/{request_id}/refuse", response_model=CopyRequestOut)
+def refuse_copy_request(request_id: int, body: RefuseIn, ctx: Ctx, who: Caller) -> CopyRequestOut:
+    return CopyRequestOut.of(copy_requests.refuse(ctx, who, request_id, body.reason))
+
+
+@router.get("/orgs/{code}/copies", response_model=CopyPage,
+            summary="The office's copy register (sổ bản sao), newest first")
+def list_copies(code: str, ctx: Ctx, who: Caller, year: int | None = None,
+                document_id: int | None = None,
+                cursor_: Annotated[str | None, Query(alias="cursor")] = None,
+                limit: Annotated[int, Query(ge=1, le=500)] = 50) -> CopyPage:
+    items, last = copies.list_for(ctx, who, code, year=year, document_id=document_id,
+                                  after_id=cursor.decode(cursor_), limit=limit)
+    return CopyPage(items=[CopyOut.of(c) for c in items], next_cursor=cursor.encode(last))
+
+
+@router.get("/copies/{copy_id}", response_model=CopyOut)
+def get_copy(copy_id: int, ctx: Ctx, who: Caller) -> CopyOut:
+    return CopyOut.of(copies.get(ctx, who, copy_id))
+
+
+@router.get("/copies/{copy_id}/pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def get_copy_pdf(copy_id: int, ctx: Ctx, who: Caller) -> Response:
+    copy = copies.get(ctx, who, copy_id)
+    name = copy.notation.replace("/", "_")
+    return Response(ctx.store.get(copy.pdf_sha256), media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+
+
+@router.get("/copies/{copy_id}/manifest", response_class=Response,
+            responses={200: {"content": {"application/json": {}}}},
+            summary="The signed manifest envelope (vanthu.signed-manifest/1)")
+def get_copy_manifest(copy_id: int, ctx: Ctx, who: Caller) -> Response:
+    copy = copies.get(ctx, who, copy_id)
+    if copy.envelope_sha256 is None:
+        raise NotFound(f"no stored manifest for {copy.notation}")
+    return Response(ctx.store.get(copy.envelope_sha256), media_type="application/json")
+
+
+@router.get("/copies/{copy_id}/history", response_model=CopyHistoryOut,
+            summary="The copy's chain back to the original and the document's distribution tree")
+def copy_history(copy_id: int, ctx: Ctx, who: Caller) -> CopyHistoryOut:
+    chain = copies.chain(ctx, who, copy_id)
+    tree = distribution.tree(ctx, who, chain[0].document_id)
+    return CopyHistoryOut(copy_id=copy_id, chain=[CopyOut.of(c) for c in chain], tree=tree,
+                          drawing=distribution.draw(tree, copy_id))
+
+
+@router.get("/documents/{doc_id}/distribution",
+            summary="Who received the document, who copied it to whom, at which depth")
+def document_distribution(doc_id: int, ctx: Ctx, who: Caller,
+                          format_: Annotated[Literal["json", "text"],
+                                             Query(alias="format")] = "json") -> Response:
+    tree = distribution.tree(ctx, who, doc_id)
+    if format_ == "text":
+        return Response(distribution.draw(tree), media_type="text/plain; charset=utf-8")
+    return JSONResponse(tree)
+
+
+@router.post("/documents/{doc_id}/files", status_code=status.HTTP_201_CREATED,
+             response_model=DocumentOut,
+             summary="Put a PDF (a scan of the paper held) on file, so it can be copied")
+async def upload_document_file(doc_id: int, ctx: Ctx, who: Caller,
+                               file: Annotated[UploadFile, File()]) -> DocumentOut:
+    limit = ctx.settings.max_upload_bytes
+    pdf = check_pdf(await file.read(limit + 1), limit, file.filename)
+    return DocumentOut.of(await run_in_threadpool(scans.upload, ctx, who, doc_id, pdf))

@@ -1,0 +1,242 @@
+"""Issuing certified copies (bản sao) and reading the copy register (sổ bản sao).
+
+Approving a request issues the copy in one unit of work: lock the request, take the next number
+of the office's copy series, render and sign the PDF and the manifest, store both, write the
+register row and the nơi nhận lines, deliver to the recipients' inboxes. If any step fails the
+transaction rolls back (the number is given back) and the stored files are removed.
+The signing time is the service's clock, never a value a client sends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.context import AppContext
+from app.db import CertifiedCopy, Document, Organisation, Recipient
+from app.domain.copy_forms import CopyKind, copy_notation
+from app.domain.dates import format_signing_time_iso, to_vn
+from app.domain.doc_types import Family
+from app.domain.errors import DomainError
+from app.domain.notation import notation_key
+from app.domain.numbering import RegisterKind
+from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services import audit_log, copy_requests, dispatches, documents, numbering
+from app.services.access import Principal, readable_org_ids, require_read
+from app.services.copy_pdf import CopyOffice, CopySpec, make_copy_files
+from app.services.dispatches import RecipientInput
+from app.services.organisations import get_by_code
+
+DEFAULT_ARCHIVE_LINE = "Lưu VT"
+
+
+@dataclass
+class IssueInput:
+    """What the approver adds: who signs the copy block, and the office's archive line."""
+
+    signer_title: str  # "CHÁNH VĂN PHÒNG"
+    signer_name: str
+    signer_authority: str | None = None  # "T/L BAN THƯỜNG VỤ", "KT. CHÁNH VĂN PHÒNG"
+    archive_line: str = DEFAULT_ARCHIVE_LINE  # "Lưu Văn phòng Tỉnh ủy", printed last in nơi nhận
+
+
+def office_of(org: Organisation) -> CopyOffice:
+    short = org.short_name or org.name
+    return CopyOffice(
+        code=org.code, name=org.name,
+        parent_name=None if org.parent is None else org.parent.name,
+        short_name=short, email=org.email or f"{org.code.lower()}@vanthu.invalid",
+        family=Family(org.family), signature_office=org.signature_office or short,
+        signer_line_first=org.signer_line_first)
+
+
+def ensure_office_key(ctx: AppContext, org_code: str) -> None:
+    """A development identity for an office that has none (its own unit of work: a key is not
+    part of any one copy). With dev keys off, an office without a key cannot issue copies."""
+    with ctx.reading() as s:
+        org = get_by_code(s, org_code)
+        if ctx.keys.active_key(s, org) is not None:
+            return
+    if not ctx.settings.dev_keys:
+        raise Conflict(f"{org_code} has no signing key; import the office's certificate "
+                       "(vanthu keys import) before issuing copies")
+    with ctx.unit_of_work() as work:
+        org = get_by_code(work.session, org_code)
+        if ctx.keys.active_key(work.session, org) is None:
+            ctx.keys.create_dev_identity(work.session, org)
+
+
+def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) -> CertifiedCopy:
+    """Approve a pending request: the copy is issued, or nothing happens."""
+    for text, name in ((data.signer_title, "signer_title"), (data.signer_name, "signer_name"),
+                       (data.archive_line, "archive_line")):
+        if not text.strip():
+            raise Invalid(f"{name} is printed on the copy and cannot be empty", field=name)
+    org_code = copy_requests.get(ctx, who, request_id).organisation.code
+    ensure_office_key(ctx, org_code)
+    with ctx.unit_of_work() as work:
+        s = work.session
+        request = copy_requests.lock(s, request_id)
+        org = get_by_code(s, org_code)
+        copy_requests.require_decider(who, org)
+        copy_requests.require_pending(request)
+        source = copy_requests.resolve_source(
+            s, who, org, document_id=None if request.parent_copy_id else request.document_id,
+            copy_id=request.parent_copy_id, pinned_sha256=request.source_sha256)
+        kind = CopyKind(request.kind)
+        copy_requests.check_rules(org, kind, source, request.pages)
+        if source.sha256 is None:
+            raise Conflict(f"{source.notation} has no PDF on file; upload the scan of the paper "
+                           f"copy the office holds (POST /documents/{source.document.id}/files) "
+                           "and approve again", field="document_id")
+        source_pdf = ctx.store.get(source.sha256)
+
+        signed_at = ctx.clock()
+        copy_date = to_vn(signed_at).date()
+        family = Family(org.family)
+        try:
+            scope = numbering.register_scope(org, RegisterKind.COPY, copy_date)
+            number = numbering.take_number(s, org.id, RegisterKind.COPY.value, scope)
+            notation = copy_notation(family, number, org.code, kind, org.copy_code)
+        except DomainError as exc:
+            raise Invalid(exc.reason, field=exc.field) from exc
+        recipients = dispatches.resolve_recipients(
+            s, [RecipientInput(org_code=r.get("org_code"), name=r.get("name"))
+                for r in request.recipients])
+        printed = [name for _, name in recipients] + [data.archive_line.strip()]
+        key_row = ctx.keys.active_key(s, org)
+        assert key_row is not None  # ensure_office_key made one
+        spec = CopySpec(
+            kind=kind, notation=notation, place=org.place_name or "", copy_date=copy_date,
+            signed_at=signed_at, signer_authority=data.signer_authority,
+            signer_title=data.signer_title.strip(), signer_name=data.signer_name.strip(),
+            recipients=printed, pages=request.pages, source_notation=source.notation,
+            source_pdf=source_pdf, source_is_copy=source.parent is not None,
+            parent_manifest_sha256=None if source.parent is None
+            else source.parent.manifest_sha256,
+            document_notation=source.document.notation)
+        files = make_copy_files(office_of(org), spec, ctx.keys.identity(key_row))
+        pdf_sha256 = ctx.store.put(files.pdf, work.staged)
+        envelope_sha256 = ctx.store.put(files.manifest.to_json(), work.staged)
+
+        copy = CertifiedCopy(
+            organisation_id=org.id, document_id=source.document.id,
+            parent_copy_id=None if source.parent is None else source.parent.id,
+            depth=1 if source.parent is None else source.parent.depth + 1,
+            kind=kind.value, scope_key=scope, number=number, notation=notation,
+            notation_key=notation_key(notation), place=spec.place, copy_date=copy_date,
+            signed_at=signed_at, signer_authority=data.signer_authority,
+            signer_title=spec.signer_title, signer_name=spec.signer_name, pages=request.pages,
+            copies_count=request.copies_count, source_sha256=source.sha256,
+            pdf_sha256=pdf_sha256, manifest_sha256=files.manifest.sha256,
+            envelope_sha256=envelope_sha256, certificate_serial=key_row.serial,
+            created_by=who.user_id)
+        s.add(copy)
+        s.flush()
+        dispatches.deliver(work, org, source.document,
+                           [*recipients, (org, data.archive_line.strip())], copy_id=copy.id)
+        before = copy_requests.snapshot(request)
+        request.status, request.copy_id = "issued", copy.id
+        request.decided_by, request.decided_at = who.user_id, signed_at
+        audit_log.record(s, who, "copy_request.approved", "copy_request", request.id,
+                         before=before, after=copy_requests.snapshot(request))
+        audit_log.record(s, who, "copy.issued", "copy", copy.id, after=snapshot(copy))
+        copy_id = copy.id
+    with ctx.reading() as s:
+        return _load(s, copy_id)
+
+
+def snapshot(copy: CertifiedCopy) -> dict[str, object]:
+    return {
+        "organisation_id": copy.organisation_id, "document_id": copy.document_id,
+        "parent_copy_id": copy.parent_copy_id, "kind": copy.kind, "scope_key": copy.scope_key,
+        "number": copy.number, "notation": copy.notation, "copy_date": copy.copy_date.isoformat(),
+        "signed_at": format_signing_time_iso(copy.signed_at), "signer_name": copy.signer_name,
+        "pdf_sha256": copy.pdf_sha256, "manifest_sha256": copy.manifest_sha256,
+        "certificate_serial": copy.certificate_serial,
+    }
+
+
+def _load(session: Session, copy_id: int) -> CertifiedCopy:
+    copy = session.scalar(select(CertifiedCopy).where(CertifiedCopy.id == copy_id).options(
+        selectinload(CertifiedCopy.organisation).selectinload(Organisation.parent),
+        selectinload(CertifiedCopy.document).selectinload(Document.issuer),
+        selectinload(CertifiedCopy.parent), selectinload(CertifiedCopy.recipients)
+        .selectinload(Recipient.organisation)))
+    if copy is None:
+        raise NotFound(f"no certified copy {copy_id}")
+    return copy
+
+
+def require_copy_access(session: Session, who: Principal, copy: CertifiedCopy) -> None:
+    """The issuing office, the offices it was sent to, and auditors above the issuer."""
+    documents.require_visible(who, copy.document)
+    if copy.organisation_id in readable_org_ids(session, who):
+        return
+    if any(r.organisation_id == who.org_id for r in copy.recipients):
+        return
+    raise Forbidden(f"the copy {copy.notation} was neither issued by nor sent to {who.org_code}")
+
+
+def get(ctx: AppContext, who: Principal, copy_id: int) -> CertifiedCopy:
+    with ctx.reading() as s:
+        copy = _load(s, copy_id)
+        require_copy_access(s, who, copy)
+        return copy
+
+
+def chain(ctx: AppContext, who: Principal, copy_id: int) -> list[CertifiedCopy]:
+    """The copy and its ancestors, newest first (30-SL/VPDUK, 397-BS/VPTU)."""
+    with ctx.reading() as s:
+        copy = _load(s, copy_id)
+        require_copy_access(s, who, copy)
+        out = [copy]
+        while out[-1].parent_copy_id is not None:
+            out.append(_load(s, out[-1].parent_copy_id))
+        return out
+
+
+def find_by_notation(ctx: AppContext, org_code: str, notation: str) -> CertifiedCopy:
+    """For the offline CLI: the copy of an office by its notation (no caller, no checks)."""
+    with ctx.reading() as s:
+        org = get_by_code(s, org_code)
+        copy_id = s.scalar(select(CertifiedCopy.id).where(
+            CertifiedCopy.organisation_id == org.id,
+            CertifiedCopy.notation_key == notation_key(notation))
+            .order_by(CertifiedCopy.id.desc()).limit(1))
+        if copy_id is None:
+            raise NotFound(f"{org_code} has issued no copy {notation}", field="notation")
+        return _load(s, copy_id)
+
+
+def list_for(ctx: AppContext, who: Principal, org_code: str, *, year: int | None = None,
+             document_id: int | None = None, after_id: int | None = None,
+             limit: int = 50) -> tuple[list[CertifiedCopy], int | None]:
+    """The copy register of an office, newest first."""
+    with ctx.reading() as s:
+        org = get_by_code(s, org_code)
+        require_read(s, who, org)
+        query = (select(CertifiedCopy).join(Document, CertifiedCopy.document_id == Document.id)
+                 .where(CertifiedCopy.organisation_id == org.id,
+                        Document.confidentiality.in_(who.visible_levels()))
+                 .options(selectinload(CertifiedCopy.organisation)
+                          .selectinload(Organisation.parent),
+                          selectinload(CertifiedCopy.document).selectinload(Document.issuer),
+                          selectinload(CertifiedCopy.parent),
+                          selectinload(CertifiedCopy.recipients)
+                          .selectinload(Recipient.organisation))
+                 .order_by(CertifiedCopy.id.desc()).limit(limit + 1))
+        if year is not None:
+            query = query.where(CertifiedCopy.copy_date.between(date(year, 1, 1),
+                                                                date(year, 12, 31)))
+        if document_id is not None:
+            query = query.where(CertifiedCopy.document_id == document_id)
+        if after_id is not None:
+            query = query.where(CertifiedCopy.id < after_id)
+        rows = list(s.scalars(query))
+        page = rows[:limit]
+        return page, (page[-1].id if len(rows) > limit else None)
+
