@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from app.commands import verify as verify_command
 from app.settings import get_settings
 
 Handler = Callable[[argparse.Namespace], int]
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="alembic upgrade head").set_defaults(handler=_migrate)
     sub.add_parser("demo", help="load the seed's chain (idempotent) and print tokens").set_defaults(
         handler=_demo)
+    verify_command.register(sub)
     return parser
 
 
