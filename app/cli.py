@@ -7,6 +7,8 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app.commands import verify as verify_command
+from app.commands import copies as copies_commands
+from app.commands import keys as keys_commands
 from app.settings import get_settings
 
 Handler = Callable[[argparse.Namespace], int]

@@ -1,4 +1,5 @@
-"""`vanthu demo` loads the seed's arrivals (565 at VPTU, 952 at Thường trực) and is idempotent."""
+"""`vanthu demo` loads the seed's arrivals (565 at VPTU, 952 at Thường trực), the two copies and
+VPDUK's registration of the first, and is idempotent."""
 
 from __future__ import annotations
 
@@ -19,12 +20,13 @@ def test_demo_loads_seed_arrivals_once(ctx: Any) -> None:
                          .order_by(Arrival.arrival_number)).all()
         events = s.scalar(select(func.count()).select_from(AuditEvent))
     assert [(n, d.isoformat(), t) for n, d, t in rows] == [
+        (1, "2020-02-05", "160-TB/TW"),  # VPDUK registers the copy 397-BS/VPTU
         (565, "2020-01-29", "160-TB/TW"), (952, "2020-02-11", "160-TB/TW")]
     second = load_demo(ctx)
     assert second.startswith("demo data already present")
     with ctx.reading() as s:
-        assert s.scalar(select(func.count()).select_from(Arrival)) == 2
+        assert s.scalar(select(func.count()).select_from(Arrival)) == 3
         assert s.scalar(select(func.count()).select_from(AuditEvent)) == events
     tokens = [line.split(": ")[-1] for line in first.splitlines() if ": vt_" in line]
-    assert len(tokens) == 6
+    assert len(tokens) == 8
     assert tokens == [line.split(": ")[-1] for line in second.splitlines() if ": vt_" in line]

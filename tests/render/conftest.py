@@ -29,7 +29,7 @@ from app.render.copy_page import CopyBlock
 from app.render.fonts import font_path
 from tests.tooling import require_tool
 
-SEED = Path("/work/shared/seed/160-TB-TW-sao-luc-chain.txt")
+SEED = Path(__file__).parents[2] / "app" / "demo_data" / "160-TB-TW-sao-luc-chain.txt"
 
 
 def nfc(text: str) -> str:

@@ -1,0 +1,1 @@
+"""Sub-commands of `vanthu`, one module each; every module exposes ``register(subparsers)``."""
