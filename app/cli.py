@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from app.commands import audit as audit_commands
 from app.commands import copies as copies_commands
 from app.commands import keys as keys_commands
 from app.commands import verify as verify_command
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="load the seed's chain (idempotent) and print tokens").set_defaults(
         handler=_demo)
     verify_command.register(sub)
+    audit_commands.register(sub)
     copies_commands.register(sub)
     keys_commands.register(sub)
     return parser
