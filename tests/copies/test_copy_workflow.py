@@ -238,3 +238,28 @@ def test_trich_sao_contains_only_the_chosen_pages(client: Any, world: Any, ctx: 
     assert len(pages) == 2
     assert "trang 2" in pages[0] and "trang 1" not in pages[0] and "trang 3" not in pages[0]
     assert "TRÍCH SAO" in pages[1]
+
+
+def test_state_copies_follow_nd30(client: Any, world: Any, ctx: Any) -> None:
+    h = world.auth("clerk_ubnd")
+    d = client.post("/orgs/UBND/dispatches", headers=h, json={
+        "type_code": "QĐ", "title": "Quyết định ban hành quy chế", "issued_on": "2020-03-02"})
+    assert d.status_code == 201, d.text
+    doc_id = d.json()["document"]["id"]
+    up = client.post(f"/documents/{doc_id}/files", headers=h,
+                     files={"file": ("qd.pdf", make_pdf(["Quyết định 01/QĐ-UBND"]), "application/pdf")})
+    assert up.status_code == 201, up.text
+    r = client.post("/orgs/UBND/copy-requests", headers=h, json={
+        "kind": "SAO_LUC", "reason": "gửi các sở", "document_id": doc_id,
+        "recipients": [{"name": "Các sở, ban, ngành"}]})
+    assert r.status_code == 422 and "ND 30 Điều 3.11" in r.json()["detail"]
+    r = client.post("/orgs/UBND/copy-requests", headers=h, json={
+        "kind": "SAO_Y", "reason": "gửi các sở", "document_id": doc_id,
+        "recipients": [{"name": "Các sở, ban, ngành"}]})
+    assert r.status_code == 201, r.text
+    ctx.clock = lambda: datetime(2020, 3, 3, 2, 0, tzinfo=UTC)
+    c = client.post(f"/copy-requests/{r.json()['id']}/approve", headers=h, json={
+        "signer_authority": "TL. CHỦ TỊCH", "signer_title": "CHÁNH VĂN PHÒNG",
+        "signer_name": "Nguyễn Văn A"})
+    assert c.status_code == 201, c.text
+    assert c.json()["notation"] == "01/SY-UBND" and c.json()["scope_key"] == "2020"
