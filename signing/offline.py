@@ -132,6 +132,7 @@ class Signer:
 
     field_name: str
     subject: str | None
+    organisation: str | None  # O= of the subject
     serial: str | None
     issuer: str | None
     signed_at: str | None  # ISO 8601, +07:00
@@ -236,10 +237,12 @@ def _signer(sig: Any) -> Signer:
     try:
         cert = x509.load_der_x509_certificate(sig.signer_cert.dump())
         subject: str | None = subject_text(cert)
+        orgs = cert.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)
+        organisation = str(orgs[0].value) if orgs else None
         serial: str | None = format(cert.serial_number, "x")
         issuer: str | None = cert.issuer.rfc4514_string({x509.NameOID.EMAIL_ADDRESS: "E"})
     except Exception:  # a mangled CMS blob: the validator names the failure
-        subject = serial = issuer = None
+        subject = organisation = serial = issuer = None
     try:
         when = sig.self_reported_timestamp
         signed_at = iso_vn(when) if when is not None else None
@@ -249,6 +252,7 @@ def _signer(sig: Any) -> Signer:
     return Signer(
         field_name=str(sig.field_name),
         subject=subject,
+        organisation=organisation,
         serial=serial,
         issuer=issuer,
         signed_at=signed_at,
@@ -266,6 +270,8 @@ class LinkView:
 
     depth: int
     role: str  # "copy" or "original"
+    kind: str | None  # the copy form from the manifest: "SAO_Y", "SAO_LUC", "TRICH_SAO"
+    office: str | None  # the copying office (manifest), else the signer certificate's O
     notation: str | None
     notation_source: str | None  # "manifest", "child manifest", "signature reason", "attachment"
     pdf_sha256: str
@@ -291,6 +297,8 @@ class LinkView:
         return {
             "depth": self.depth,
             "role": self.role,
+            "kind": self.kind,
+            "office": self.office,
             "notation": self.notation,
             "notation_source": self.notation_source,
             "pdf_sha256": self.pdf_sha256,
@@ -485,9 +493,17 @@ def verify_pdf(
 
 def _view(link: LinkResult, scan: _Scan) -> LinkView:
     facts = scan.facts.get(link.pdf_sha256)
+    signers = list(facts.signers) if facts else []
+    env = scan.envelopes.get(link.manifest_sha256 or "")
+    manifest: dict[str, Any] = env.manifest if env is not None else {}
+    office = manifest.get("office")
+    name = office.get("name") if isinstance(office, dict) else None
+    kind = manifest.get("kind")
     return LinkView(
         depth=link.depth,
         role=link.role,
+        kind=kind if isinstance(kind, str) else None,
+        office=str(name) if name else (signers[-1].organisation if signers else None),
         notation=link.notation,
         notation_source=(
             "manifest" if link.manifest_sha256 else "child manifest" if link.notation else None
@@ -495,7 +511,7 @@ def _view(link: LinkResult, scan: _Scan) -> LinkView:
         pdf_sha256=link.pdf_sha256,
         manifest_sha256=link.manifest_sha256,
         available=True,
-        signers=list(facts.signers) if facts else [],
+        signers=signers,
         checks=list(link.checks),
     )
 
@@ -547,6 +563,8 @@ def _close_chain(links: list[LinkView], scan: _Scan, notes: list[str]) -> None:
         LinkView(
             depth=last.depth + 1,
             role="original",
+            kind=None,
+            office=None,
             notation=notation,
             notation_source="child manifest" if notation else None,
             pdf_sha256=digest,

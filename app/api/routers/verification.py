@@ -1,0 +1,62 @@
+"""POST /verify: verify a signed PDF someone received, against our trust roots and the register."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from app.api.deps import Caller, Ctx
+from app.api.schemas.verification import VerificationOut
+from app.errors import PayloadTooLarge
+from app.render.verification_report import render_verification_report
+from app.services import verification
+
+router = APIRouter(tags=["verification"])
+
+
+async def _read(upload: UploadFile, limit: int, field: str) -> bytes:
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"the {field} is larger than {limit} bytes", field=field)
+    return data
+
+
+def report_response(ctx: Ctx, result: verification.Verification,
+                    format_: Literal["json", "pdf"]) -> Response:
+    """The verification as JSON, or as the auditor's PDF report (also used by /copies)."""
+    if format_ == "pdf":
+        data = verification.build_report_data(result.report, result.matches,
+                                              subject=result.subject, generated_at=ctx.clock())
+        return Response(render_verification_report(data), media_type="application/pdf",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="verification-{result.report.sha256[:16]}'
+                                 '.pdf"'})
+    body = VerificationOut.model_validate(result.to_dict())
+    return Response(body.model_dump_json(), media_type="application/json")
+
+
+@router.post(
+    "/verify", response_model=VerificationOut,
+    summary="Verify a signed PDF (multipart: file, optional manifest); ?format=pdf for a report",
+    responses={200: {"content": {"application/pdf": {}}},
+               413: {"description": "the upload is larger than the limit"},
+               415: {"description": "the file is not a PDF"},
+               422: {"description": "a damaged or truncated PDF, a PDF too complex to check "
+                                    "(PDF bomb), or a manifest that is not a signed envelope"}},
+)
+async def verify_upload(
+    ctx: Ctx, who: Caller,
+    file: Annotated[UploadFile, File(description="the PDF to verify")],
+    manifest: Annotated[UploadFile | None, File(
+        description="its signed manifest (*.manifest.json), if it came separately")] = None,
+    format_: Annotated[Literal["json", "pdf"], Query(alias="format")] = "json",
+) -> Response:
+    pdf = await _read(file, ctx.settings.max_upload_bytes, "file")
+    envelope = (await _read(manifest, verification.MAX_MANIFEST_BYTES, "manifest")
+                if manifest is not None else None)
+    result = await run_in_threadpool(verification.verify_upload, ctx, pdf, envelope,
+                                     filename=file.filename)
+    return report_response(ctx, result, format_)
