@@ -89,8 +89,9 @@ class VerifyReport:
     def summary(self) -> str:
         root = base64.b64encode(self.root).decode("ascii")
         if self.ok:
+            heads = "head" if self.tree_heads == 1 else "heads"
             return (f"audit log OK: {self.size} events, root {root} (base64), {self.tree_heads} "
-                    f"signed tree heads verified, {self.register_rows} register rows match "
+                    f"signed tree {heads} verified, {self.register_rows} register rows match "
                     "their latest event")
         lines = [f"audit log FAILED: {len(self.findings)} problem(s) in a log of {self.size} "
                  "events"]

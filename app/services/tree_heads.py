@@ -9,6 +9,8 @@ Auditors and admins may read all of it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from app.audit.event_codec import encode_event
+from app.audit.event_codec import EventFormatError, encode_event
 from app.audit.merkle import MerkleLog
 from app.audit.tree_head import SignedTreeHead, TreeHead, sign_tree_head
 from app.context import AppContext
@@ -80,6 +82,16 @@ def latest_row(session: Session) -> SignedTreeHeadRow | None:
         SignedTreeHeadRow.tree_size.desc(), SignedTreeHeadRow.id.desc()).limit(1))
 
 
+@contextmanager
+def _intact_log() -> Iterator[None]:
+    """A node the log needs is missing: say so plainly rather than fail with a 500."""
+    try:
+        yield
+    except KeyError as exc:
+        raise Conflict(f"the audit log's node {exc.args[0]} is missing from audit_nodes: the log "
+                       "was tampered with; run `vanthu audit verify`") from exc
+
+
 def _millis(moment: datetime) -> int:
     if moment.tzinfo is None:
         raise ValueError("the clock must give timezone-aware times")
@@ -92,7 +104,7 @@ def sign_head(ctx: AppContext) -> SignedTreeHead:
     Raises :class:`Conflict` if the log no longer extends the last signed head (events were
     deleted or rewritten): the service does not sign a fork.
     """
-    with ctx.unit_of_work() as work:
+    with ctx.unit_of_work() as work, _intact_log():
         s = work.session
         if s.get_bind().dialect.name == "postgresql":
             s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_STH_LOCK_KEY})
@@ -132,8 +144,14 @@ def entry(ctx: AppContext, who: Principal, seq: int) -> AuditEntry:
             raise NotFound(f"no event {seq}: the log has {log_size(s)} events (0 to n−1)",
                            field="seq")
         document = event_document(row)
-        return AuditEntry(seq=seq, event=document, canonical=encode_event(document),
-                          leaf_hash=db_log(s, seq + 1).leaf(seq))
+        try:
+            canonical = encode_event(document)
+        except EventFormatError as exc:
+            raise Conflict(f"event {seq}'s row is not a valid event ({exc}): it was altered; run "
+                           "`vanthu audit verify`") from exc
+        with _intact_log():
+            return AuditEntry(seq=seq, event=document, canonical=canonical,
+                              leaf_hash=db_log(s, seq + 1).leaf(seq))
 
 
 def inclusion(ctx: AppContext, who: Principal, seq: int, tree_size: int) -> InclusionProof:
@@ -148,8 +166,9 @@ def inclusion(ctx: AppContext, who: Principal, seq: int, tree_size: int) -> Incl
             raise Invalid(f"event {seq} is not in the tree of size {tree_size} (events 0 to "
                           f"{tree_size - 1})", field="seq")
         log = db_log(s, size)
-        return InclusionProof(leaf_index=seq, tree_size=tree_size, leaf_hash=log.leaf(seq),
-                              audit_path=log.inclusion_proof(seq, tree_size))
+        with _intact_log():
+            return InclusionProof(leaf_index=seq, tree_size=tree_size, leaf_hash=log.leaf(seq),
+                                  audit_path=log.inclusion_proof(seq, tree_size))
 
 
 def consistency(ctx: AppContext, who: Principal, first: int, second: int) -> ConsistencyProof:
@@ -163,8 +182,9 @@ def consistency(ctx: AppContext, who: Principal, first: int, second: int) -> Con
         if not 0 <= first <= second:
             raise Invalid(f"first must be between 0 and second ({second}), got {first}",
                           field="first")
-        return ConsistencyProof(first=first, second=second,
-                                consistency=db_log(s, size).consistency_proof(first, second))
+        with _intact_log():
+            return ConsistencyProof(first=first, second=second,
+                                    consistency=db_log(s, size).consistency_proof(first, second))
 
 
 def log_public_pem(ctx: AppContext, who: Principal) -> bytes:

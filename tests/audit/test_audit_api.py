@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.audit import rfc_verifier
-from tests.audit.activity import b64d, log_size, one_event, register_arrival, tree_head
+from tests.audit.activity import b64d, log_size, one_event, register_arrival, sql, tree_head
 
 
 def _signed_bytes(head: dict[str, Any]) -> bytes:
@@ -220,3 +220,17 @@ def test_confidential_reads_are_events_proved_in_the_signed_log(
         ("document.read", {"type": "document", "id": str(secret["document"]["id"])}, clerk, "MAT"),
         ("document.read", {"type": "arrival", "id": str(secret["id"])}, clerk, "MAT"),
     ]
+
+
+def test_a_tampered_log_is_a_409_that_says_so_not_a_500(client: Any, world: Any,
+                                                         ctx: Any) -> None:
+    for n in range(4):
+        register_arrival(client, world, n + 1)
+    h = world.auth("auditor")
+    sql(ctx, "UPDATE audit_events SET details = '[]' WHERE seq = 1")
+    r = client.get("/audit/events/1", headers=h)
+    assert r.status_code == 409 and "event 1's row is not a valid event" in r.json()["detail"]
+    sql(ctx, "DELETE FROM audit_nodes WHERE level = 1 AND idx = 0")
+    r = client.get("/audit/proofs/inclusion", headers=h, params={"seq": 3, "tree_size": 4})
+    assert r.status_code == 409 and "node (1, 0) is missing" in r.json()["detail"]
+    assert r.headers["content-type"] == "application/problem+json"
