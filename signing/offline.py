@@ -148,6 +148,7 @@ class _Facts:
     sha256: str
     signers: list[Signer]
     attachment_names: dict[str, str]  # sha256 of an attached file → its description or name
+    damage: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -157,6 +158,9 @@ class _Scan:
     pdfs: dict[str, bytes] = field(default_factory=dict)
     envelopes: dict[str, SignedManifest] = field(default_factory=dict)
     total_bytes: int = 0
+    #: Damage found inside the file (an attachment that does not decode or parse). Not fatal:
+    #: the signature checks then fail with their own reasons, and the verdict is INVALID.
+    damage: list[str] = field(default_factory=list)
 
     def add(self, pdf: bytes, depth: int = 0, what: str = "the file") -> _Facts:
         """Read `pdf` (and, recursively, the PDFs and manifests attached to it) within limits."""
@@ -175,10 +179,17 @@ class _Scan:
             raise InputProblem(
                 "too-complex", f"attachments are nested more than {lim.max_depth} levels deep"
             )
-        sniff_pdf(pdf)
-        facts, attachments = _read_facts(pdf, digest, lim, what)
+        try:
+            sniff_pdf(pdf)
+            facts, attachments = _read_facts(pdf, digest, lim, what)
+        except InputProblem as exc:
+            if depth == 0 or exc.kind == "too-complex":
+                raise
+            self.damage.append(exc.message)
+            return _Facts(digest, [], {})
         self.facts[digest] = facts
         self.pdfs[digest] = pdf
+        self.damage.extend(facts.damage)
         for att in attachments:
             if att.is_pdf:
                 self.add(att.data, depth + 1, f"the attached file {att.name!r}")
@@ -225,9 +236,17 @@ def _read_facts(pdf: bytes, digest: str, lim: Limits, what: str) -> tuple[_Facts
                 f"{what} has {len(embedded)} signatures; at most {lim.max_signatures}",
             )
         signers = [_signer(sig) for sig in embedded]
-        attachments = list_attachments(reader)
     except Exception as exc:  # pyHanko raises many kinds on a damaged file
         raise _problem_from(exc, what) from exc
+    try:
+        attachments = list_attachments(reader)
+    except Exception as exc:
+        problem = _problem_from(exc, f"an attachment of {what}")
+        if problem.kind == "too-complex":
+            raise problem from exc
+        # A damaged attached file (a changed byte in its compressed data) is the signatures'
+        # business: the file still reads, and the checks say what is wrong.
+        return _Facts(digest, signers, {}, [problem.message]), []
     names = {a.sha256: a.description or a.name for a in attachments}
     return _Facts(digest, signers, names), attachments
 
@@ -486,6 +505,7 @@ def verify_pdf(
     links = [_view(link, scan) for link in report.links]
     _name_links(links, scan)
     _close_chain(links, scan, notes)
+    notes.extend(scan.damage)
     if not top.signers:
         notes.append("the PDF carries no digital signature")
     return VerificationReport(top.sha256, links, notes, report, unsigned=not top.signers)
