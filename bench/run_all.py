@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_registrations.py", "bench_signing.py", "bench_copies.py", "bench_audit.py",
-           "intake_accuracy.py"]
+SCRIPTS = ["bench_registrations.py", "bench_signing.py", "bench_copies.py", "bench_verify.py",
+           "bench_audit.py", "intake_accuracy.py"]
 
 
 def main() -> int:
