@@ -29,12 +29,12 @@ from dataclasses import asdict
 from functools import partial
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_signing import Row, rate  # noqa: E402
 from cryptography import x509  # noqa: E402
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
@@ -49,7 +49,11 @@ from signing.manifest import SignedManifest, verify_raw  # noqa: E402
 from signing.offline import verify_pdf  # noqa: E402
 from signing.pdf_validate import list_attachments  # noqa: E402
 from signing.trust import TrustStore  # noqa: E402
-from tests.verification.chains import Chain, build_chain  # noqa: E402
+
+if TYPE_CHECKING:
+    from bench_signing import Row
+
+    from tests.verification.chains import Chain
 
 RESULTS = Path(__file__).resolve().parent / "results" / "verify.json"
 DEPTHS = (1, 3, 10)
@@ -88,6 +92,12 @@ def raw_verifications(chain: Chain) -> list[Callable[[], None]]:
 
 
 def run(quick: bool) -> list[Row]:
+    # Imported here, not at the top: each bounded child re-runs this file as __mp_main__ (as it
+    # re-runs `vanthu` in service), and should not pay for the chain builder each time.
+    from bench_signing import Row, rate
+
+    from tests.verification.chains import build_chain
+
     seconds = 0.5 if quick else 3.0
     tmp = Path(tempfile.mkdtemp(prefix="bench-verify-"))
     ca = DevCA.create(tmp / "ca", b"bench")

@@ -121,7 +121,9 @@ def _context() -> Any:
     with _mp_lock:
         if _mp_context is None:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["app.services.verification"])
+            # What a check loads lazily too, so that each child starts warm.
+            ctx.set_forkserver_preload(["app.services.verification", "pyhanko.pdf_utils.filters",
+                                        "cryptography.hazmat.backends.openssl"])
             _mp_context = ctx
         return _mp_context
 
