@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 import app.db
 from app.db.engine import make_engine
+from app.db.search import ENGINE_SEARCH_OBJECTS
 from app.db.types import UTCDateTime
 from app.settings import Settings
 
@@ -31,6 +32,16 @@ def _render_item(type_: str, obj: object, autogen_context: object) -> str | Lite
     return False
 
 
+def _include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                    compare_to: object) -> bool:
+    # The engines' own full-text objects (FTS5 table and its shadow tables, the tsvector column
+    # and its index) are made by the search migration and are not in the models.
+    if name is not None and reflected and compare_to is None and (
+            name.startswith("search_fts") or name in ENGINE_SEARCH_OBJECTS):
+        return False
+    return True
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -38,6 +49,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_object=_include_object,
     )
 
 

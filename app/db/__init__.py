@@ -6,6 +6,7 @@ from app.db.copies import CertifiedCopy, CopyRequest, OfficeKey
 from app.db.document import Document, DocumentFile, DocumentReference
 from app.db.organisation import ApiToken, CommitteeTerm, Organisation, User
 from app.db.registers import Arrival, ArrivalEvent, Dispatch, InboxItem, Recipient, Sequence
+from app.db.search import SearchDocument
 
 __all__ = [
     "ApiToken",
@@ -25,6 +26,7 @@ __all__ = [
     "OfficeKey",
     "Organisation",
     "Recipient",
+    "SearchDocument",
     "Sequence",
     "SignedTreeHead",
     "User",

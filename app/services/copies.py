@@ -24,7 +24,14 @@ from app.domain.errors import DomainError
 from app.domain.notation import notation_key
 from app.domain.numbering import RegisterKind
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.services import audit_log, copy_requests, dispatches, documents, numbering
+from app.services import (
+    audit_log,
+    copy_requests,
+    dispatches,
+    documents,
+    numbering,
+    search_index,
+)
 from app.services.access import Principal, readable_org_ids, require_read
 from app.services.copy_pdf import CopyOffice, CopySpec, make_copy_files
 from app.services.dispatches import RecipientInput
@@ -136,6 +143,7 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) 
             created_by=who.user_id)
         s.add(copy)
         s.flush()
+        search_index.index_document(s, source.document)  # its copies' notations find it too
         dispatches.deliver(work, org, source.document,
                            [*recipients, (org, data.archive_line.strip())], copy_id=copy.id)
         before = copy_requests.snapshot(request)

@@ -17,7 +17,7 @@ from app.domain.errors import DomainError
 from app.domain.notation import notation_key, party_notation, state_notation
 from app.domain.numbering import RegisterKind
 from app.errors import Invalid, NotFound
-from app.services import audit_log, documents, numbering
+from app.services import audit_log, documents, numbering, search_index
 from app.services.access import Principal, require_clerk_of, require_read
 from app.services.organisations import get_by_code
 from app.services.uploads import CheckedPdf
@@ -104,6 +104,7 @@ def register(ctx: AppContext, who: Principal, org_code: str, data: DispatchInput
             urgency=data.urgency, created_by=who.user_id)
         s.add(doc)
         s.flush()
+        search_index.index_document(s, doc)
         if pdf is not None:
             documents.attach_pdf(work, ctx.store, who, doc, pdf)
         dispatch = Dispatch(organisation_id=org.id, document_id=doc.id, scope_key=scope,

@@ -15,7 +15,9 @@ from app.domain.doc_types import Family
 from app.domain.errors import DomainError
 from app.domain.notation import notation_key, parse_notation
 from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services import search_index
 from app.services.access import Principal
+from app.services.pdf_text import extract_text
 from app.services.uploads import CheckedPdf
 from app.storage import FileStore
 
@@ -94,6 +96,7 @@ def find_or_create(work: Work, who: Principal, issuer: Organisation,
         s.add(DocumentReference(document_id=doc.id, notation=ref.notation,
                                 issued_on=ref.issued_on, target_id=target))
     s.flush()
+    search_index.index_document(s, doc)
     return doc, True
 
 
@@ -110,6 +113,7 @@ def attach_pdf(work: Work, store: FileStore, who: Principal, doc: Document,
     if doc.page_count is None:
         doc.page_count = pdf.page_count
     work.session.flush()
+    search_index.add_file_text(work.session, doc, extract_text(pdf.data))
     return row
 
 

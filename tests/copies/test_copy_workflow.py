@@ -263,3 +263,26 @@ def test_state_copies_follow_nd30(client: Any, world: Any, ctx: Any) -> None:
         "signer_name": "Nguyễn Văn A"})
     assert c.status_code == 201, c.text
     assert c.json()["notation"] == "01/SY-UBND" and c.json()["scope_key"] == "2020"
+
+
+def test_verification_by_reference_json_and_pdf_report(client: Any, world: Any, ctx: Any,
+                                                       tmp_path: Any) -> None:
+    import subprocess
+
+    from tests.tooling import require_tool
+
+    _, copy = issue_first_copy(client, world, ctx)
+    r = client.get(f"/copies/{copy['id']}/verification", headers=world.auth("auditor"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["verdict"] == "VALID", body
+    assert "01-BS/VPTU" in json.dumps(body, ensure_ascii=False)
+    pdf = client.get(f"/copies/{copy['id']}/verification?format=pdf",
+                     headers=world.auth("auditor"))
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    (tmp_path / "r.pdf").write_bytes(pdf.content)
+    text = subprocess.run([require_tool("pdftotext"), str(tmp_path / "r.pdf"), "-"],
+                          capture_output=True, check=True).stdout.decode()
+    assert "01-BS/VPTU" in text and "160-TB/TW" in text
+    assert client.get(f"/copies/{copy['id']}/verification",
+                      headers=world.auth("clerk_ubnd")).status_code == 403

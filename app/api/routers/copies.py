@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from app.api import cursor
 from app.api.deps import Caller, Ctx
+from app.api.routers.verification import report_response
 from app.api.schemas.copies import (
     ApproveIn,
     CopyHistoryOut,
@@ -25,7 +26,7 @@ from app.api.schemas.copies import (
 from app.api.schemas.registers import DocumentOut
 from app.domain.copy_forms import CopyKind
 from app.errors import NotFound
-from app.services import copies, copy_requests, distribution, scans
+from app.services import copies, copy_requests, distribution, scans, verification
 from app.services.dispatches import RecipientInput
 from app.services.uploads import check_pdf
 
@@ -113,6 +114,16 @@ def get_copy_manifest(copy_id: int, ctx: Ctx, who: Caller) -> Response:
     if copy.envelope_sha256 is None:
         raise NotFound(f"no stored manifest for {copy.notation}")
     return Response(ctx.store.get(copy.envelope_sha256), media_type="application/json")
+
+
+@router.get("/copies/{copy_id}/verification",
+            summary="Verify the copy's whole chain to the original; ?format=pdf for the report",
+            responses={200: {"content": {"application/pdf": {}}}})
+def verify_copy(copy_id: int, ctx: Ctx, who: Caller,
+                format_: Annotated[Literal["json", "pdf"], Query(alias="format")] = "json",
+                ) -> Response:
+    copies.get(ctx, who, copy_id)  # the issuer, its recipients and auditors above it
+    return report_response(ctx, verification.verify_copy(ctx, copy_id), format_)
 
 
 @router.get("/copies/{copy_id}/history", response_model=CopyHistoryOut,
