@@ -4,6 +4,7 @@ from app.db.audit import AuditEvent, AuditNode, SignedTreeHead
 from app.db.base import Base
 from app.db.copies import CertifiedCopy, CopyRequest, OfficeKey
 from app.db.document import Document, DocumentFile, DocumentReference
+from app.db.intake import DeclaredCopy, DeclaredStamp
 from app.db.organisation import ApiToken, CommitteeTerm, Organisation, User
 from app.db.registers import Arrival, ArrivalEvent, Dispatch, InboxItem, Recipient, Sequence
 from app.db.search import SearchDocument
@@ -18,6 +19,8 @@ __all__ = [
     "CertifiedCopy",
     "CommitteeTerm",
     "CopyRequest",
+    "DeclaredCopy",
+    "DeclaredStamp",
     "Dispatch",
     "Document",
     "DocumentFile",
