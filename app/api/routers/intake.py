@@ -1,0 +1,125 @@
+"""/intake: read a received document's text into a proposal; register a confirmed proposal."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from app.api.deps import Caller, Ctx
+from app.api.schemas.intake import (
+    ConfirmIn,
+    ConfirmOut,
+    DeclaredCopyOut,
+    DeclaredOut,
+    DeclaredStampOut,
+    DocumentDeclaredCopyOut,
+    ParseIn,
+    ParseOut,
+)
+from app.errors import Invalid, UnsupportedMedia
+from app.services import intake
+from app.services.uploads import check_pdf
+
+router = APIRouter(tags=["intake"])
+
+_PARSE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": ParseIn.model_json_schema()},
+            "multipart/form-data": {"schema": {
+                "type": "object",
+                "properties": {
+                    "file": {"type": "string", "format": "binary",
+                             "description": "a PDF with a text layer"},
+                    "text": {"type": "string", "description": "or the text itself"}}}},
+        },
+    }
+}
+
+
+def _parse_json(raw: bytes) -> ParseIn:
+    try:
+        return ParseIn.model_validate(json.loads(raw))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise Invalid(f"the body is not JSON: {exc}", field="text") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "text"
+        raise Invalid(f"{where}: {first['msg']}", field=where) from exc
+
+
+async def _parsed(ctx: Ctx, request: Request) -> intake.Parsed:
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if kind == "application/json":
+        body = _parse_json(await request.body())
+        return await run_in_threadpool(intake.parse, ctx, body.text)
+    if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        raise UnsupportedMedia(f"send JSON {{\"text\": …}} or multipart with a PDF (file); got "
+                               f"{kind or 'no content type'}", field="file")
+    limit = ctx.settings.max_upload_bytes
+    form = await request.form(max_files=1, max_fields=5, max_part_size=intake.MAX_TEXT * 4)
+    try:
+        upload, text = form.get("file"), form.get("text")
+        if isinstance(upload, UploadFile):
+            data = await upload.read(limit + 1)
+            pdf = check_pdf(data, limit, upload.filename)
+            return await run_in_threadpool(intake.parse_pdf, ctx, pdf)
+        if isinstance(text, str):
+            return await run_in_threadpool(intake.parse, ctx, text)
+    finally:
+        await form.close()
+    raise Invalid("the form has neither a PDF (file) nor a text field", field="file")
+
+
+@router.post(
+    "/intake/parse", response_model=ParseOut, openapi_extra=_PARSE_BODY,
+    summary="Read a document's text (JSON) or a PDF's text layer (multipart) into a proposal",
+    responses={413: {"description": "the upload is larger than the limit"},
+               415: {"description": "neither JSON nor multipart, or the file is not a PDF"},
+               422: {"description": "empty text, or a PDF without a text layer (a scan)"}},
+)
+async def parse(request: Request, ctx: Ctx, who: Caller) -> JSONResponse:
+    parsed = await _parsed(ctx, request)
+    # Returned as read: the proposal is not held to the input limits until it is confirmed.
+    return JSONResponse(parsed.to_dict())
+
+
+@router.post(
+    "/orgs/{code}/intake/confirm", status_code=status.HTTP_201_CREATED,
+    response_model=ConfirmOut,
+    summary="Register a confirmed proposal as an arrival (số đến from this register), with the "
+            "issuer and the declared copy chain where accepted",
+)
+def confirm(code: str, body: ConfirmIn, ctx: Ctx, who: Caller) -> ConfirmOut:
+    choices = intake.Choices(
+        issuer_code=body.issuer_code, create_issuer=body.create_issuer,
+        issuer_name=body.issuer_name, issuer_family=body.issuer_family,
+        import_copies=body.import_copies, received_at=body.received_at, sender=body.sender,
+        routed_to=body.routed_to, deadline=body.deadline, file_code=body.file_code,
+        note=body.note)
+    return ConfirmOut.of(intake.confirm(ctx, who, code, body.proposal.to_domain(), choices))
+
+
+@router.get("/arrivals/{arrival_id}/declared", response_model=DeclaredOut,
+            summary="Copy blocks and other offices' stamps read from the arrival's text "
+                    "(declared, not verified)")
+def declared_for_arrival(arrival_id: int, ctx: Ctx, who: Caller) -> DeclaredOut:
+    found = intake.declared_for_arrival(ctx, who, arrival_id)
+    return DeclaredOut(copies=[DeclaredCopyOut.of(c) for c in found.copies],
+                       stamps=[DeclaredStampOut.of(s) for s in found.stamps])
+
+
+@router.get("/documents/{doc_id}/declared-copies", response_model=list[DocumentDeclaredCopyOut],
+            summary="Copy blocks of this document declared on arrivals you may read "
+                    "(read from text, not verified)")
+def declared_copies_of_document(doc_id: int, ctx: Ctx,
+                                who: Caller) -> list[DocumentDeclaredCopyOut]:
+    return [DocumentDeclaredCopyOut(**DeclaredCopyOut.of(c).model_dump(),
+                                    org_code=a.organisation.code)
+            for c, a in intake.declared_copies_of_document(ctx, who, doc_id)]
