@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from app.domain.intake.model import Proposal
 
+#: A signature box in text is only what it says: nobody checked a signature.
+DECLARED = "declared: read from text, not verified"
+
 
 def _value(value: Any) -> str:
     if value is None or value == []:
@@ -88,22 +91,16 @@ def render_text(p: Proposal) -> str:
             )
         )
         out.append(_row("Nơi nhận", copy["recipients"], at(f"copies.{n}.recipients")))
-        sig = copy["signature"]
-        if sig:
-            out.append(
-                _row(
-                    "Chữ ký số",
-                    " | ".join(
-                        v
-                        for v in (
-                            sig["organisation"],
-                            sig["signer"],
-                            sig["email"],
-                            sig["signed_at"],
-                        )
-                        if v
-                    ),
-                    at(f"copies.{n}.signature"),
-                )
-            )
+        if copy["signature"]:
+            out.append(_signature_row(copy["signature"], at(f"copies.{n}.signature")))
+    if d["signature"]:
+        out.append("Chữ ký số của văn bản")
+        out.append(_signature_row(d["signature"], at("signature")))
     return "\n".join(out)
+
+
+def _signature_row(sig: dict[str, Any], line: int | None) -> str:
+    """A signature box read from text: what it declares, never a verified signature."""
+    parts = (sig["organisation"], sig["signer"], sig["email"], sig["signed_at"])
+    shown = " | ".join(v for v in parts if v)
+    return _row("Chữ ký số", f"{shown} ({DECLARED})", line)
