@@ -113,3 +113,19 @@ def test_unknown_issuer_has_no_match(client: Any, world: Any) -> None:
     r = _parse_json(client, world, document_text("state_cv_kinh_gui"), who="clerk_ubnd")
     assert r.status_code == 200
     assert r.json()["issuer_match"] is None
+
+
+def test_text_over_the_limit_is_422(client: Any, world: Any) -> None:
+    from app.services.intake import MAX_TEXT
+
+    r = client.post("/intake/parse", files={"text": (None, "a" * (MAX_TEXT + 1))},
+                    headers=world.auth("clerk_vptu"))
+    assert r.status_code == 422 and r.json()["field"] == "text"
+
+
+def test_openapi_describes_both_bodies(client: Any) -> None:
+    spec = client.get("/openapi.json").json()
+    body = spec["paths"]["/intake/parse"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/json", "multipart/form-data"}
+    assert "/orgs/{code}/intake/confirm" in spec["paths"]
+    assert "/arrivals/{arrival_id}/declared" in spec["paths"]
