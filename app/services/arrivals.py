@@ -179,6 +179,8 @@ class ArrivalFilter:
     status: str | None = None
     text: str | None = None
     year: int | None = None
+    deadline_before: date | None = None  # hạn giải quyết strictly before this day
+    overdue_on: date | None = None  # not done and the deadline passed before this day
     after_id: int | None = None  # keyset: entries older than this id
     limit: int = 50
 
@@ -196,6 +198,10 @@ def _filtered(query: Select[Arrival], f: ArrivalFilter) -> Select[Arrival]:
         query = query.where(Document.type_code == f.type_code)
     if f.status:
         query = query.where(Arrival.status == f.status)
+    if f.deadline_before:
+        query = query.where(Arrival.deadline < f.deadline_before)
+    if f.overdue_on:
+        query = query.where(Arrival.deadline < f.overdue_on, Arrival.status != "done")
     return query
 
 

@@ -26,7 +26,7 @@ from app.api.schemas.registers import (
 )
 from app.domain.numbering import RegisterKind
 from app.errors import Invalid
-from app.services import arrivals, dispatches, registers
+from app.services import arrivals, deadlines, dispatches, registers
 from app.services.documents import DocumentInput, Reference
 from app.services.uploads import CheckedPdf, check_pdf
 
@@ -91,12 +91,17 @@ def list_arrivals(
     status_: Annotated[Literal["received", "routed", "in_progress", "done"] | None,
                        Query(alias="status")] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in the title")] = None,
+    deadline_before: Annotated[date | None, Query(
+        description="hạn giải quyết before this day")] = None,
+    overdue: Annotated[bool, Query(
+        description="only those not done whose deadline is past (today in Vietnam)")] = False,
     cursor_: Annotated[str | None, Query(alias="cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ArrivalPage:
     items, last = arrivals.list_for(ctx, who, code, arrivals.ArrivalFilter(
         date_from=date_from, date_to=date_to, year=year, issuer_code=issuer,
-        type_code=type_code, status=status_, text=q, after_id=cursor.decode(cursor_),
+        type_code=type_code, status=status_, text=q, deadline_before=deadline_before,
+        overdue_on=deadlines.today(ctx) if overdue else None, after_id=cursor.decode(cursor_),
         limit=limit))
     return ArrivalPage(items=[ArrivalOut.of(a) for a in items], next_cursor=cursor.encode(last))
 
