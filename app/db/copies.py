@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -73,6 +74,8 @@ class CertifiedCopy(Base):
     __table_args__ = (
         UniqueConstraint("organisation_id", "scope_key", "number"),
         CheckConstraint("kind IN ('SAO_Y', 'SAO_LUC', 'TRICH_SAO')", name="kind"),
+        Index("ix_certified_copies_document_id_organisation_id", "document_id",
+              "organisation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

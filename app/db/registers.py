@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -48,6 +49,8 @@ class Arrival(Base):
         UniqueConstraint("organisation_id", "scope_key", "arrival_number"),
         # The same document (or the same certified copy of it) is registered once per office.
         UniqueConstraint("organisation_id", "dedupe_key"),
+        # "Is this document in a register the caller may read?" (search, visibility)
+        Index("ix_arrivals_document_id_organisation_id", "document_id", "organisation_id"),
         CheckConstraint(
             "status IN ('received', 'routed', 'in_progress', 'done')", name="status"
         ),

@@ -72,8 +72,11 @@ def _hits(session: Session, query: str) -> Select[tuple[int, float]] | None:
             return None
         raw = text("SELECT rowid AS document_id, bm25(search_fts, 10.0, 1.0) AS score "
                    "FROM search_fts WHERE search_fts MATCH :q")
-    sub = raw.bindparams(q=expression).columns(document_id=Integer, score=Float).subquery("hits")
-    return select(sub.c.document_id, sub.c.score)
+    # Materialised: the engine runs the full-text match once, then joins; otherwise SQLite may
+    # flatten it and re-run the match for every document row (seconds instead of milliseconds).
+    hits = raw.bindparams(q=expression).columns(document_id=Integer, score=Float).cte("hits")
+    hits = hits.prefix_with("MATERIALIZED")
+    return select(hits.c.document_id, hits.c.score)
 
 
 def search(ctx: AppContext, who: Principal, flt: SearchFilter, *,

@@ -9,9 +9,9 @@ added when `vanthu search reindex` runs, or as files are attached).
 """
 
 import re
-from datetime import UTC, datetime
 import unicodedata
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -67,6 +67,11 @@ def upgrade() -> None:
                                 name=op.f('fk_search_documents_document_id_documents')),
         sa.PrimaryKeyConstraint('document_id', name=op.f('pk_search_documents')),
     )
+    # Visibility checks ask "is this document in a register of these offices?" per hit.
+    op.create_index('ix_arrivals_document_id_organisation_id', 'arrivals',
+                    ['document_id', 'organisation_id'])
+    op.create_index('ix_certified_copies_document_id_organisation_id', 'certified_copies',
+                    ['document_id', 'organisation_id'])
     bind = op.get_bind()
     for statement in _SQLITE if bind.dialect.name == "sqlite" else _POSTGRES:
         op.execute(statement)
@@ -89,3 +94,5 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS search_fts")
     op.drop_table('search_documents')
+    op.drop_index('ix_certified_copies_document_id_organisation_id', 'certified_copies')
+    op.drop_index('ix_arrivals_document_id_organisation_id', 'arrivals')
