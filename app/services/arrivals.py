@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -49,9 +49,13 @@ def snapshot(arrival: Arrival) -> dict[str, Any]:
         "scope_key": arrival.scope_key,
         "arrival_number": arrival.arrival_number,
         "received_on": arrival.received_on.isoformat(),
+        "received_at": arrival.received_at.astimezone(UTC).isoformat(),
+        "sender": arrival.sender,
         "routed_to": arrival.routed_to,
         "deadline": None if arrival.deadline is None else arrival.deadline.isoformat(),
         "status": arrival.status,
+        "file_code": arrival.file_code,
+        "note": arrival.note,
     }
 
 

@@ -42,11 +42,21 @@ from app.db import (
     AuditNode,
     CertifiedCopy,
     CopyRequest,
+    Dispatch,
     Document,
     Organisation,
+    User,
 )
 from app.db import SignedTreeHead as SignedTreeHeadRow
-from app.services import arrivals, copies, copy_requests, documents, organisations
+from app.services import (
+    arrivals,
+    copies,
+    copy_requests,
+    dispatches,
+    documents,
+    organisations,
+    tokens,
+)
 from app.services.audit_log import event_document
 from app.services.tree_heads import to_signed
 
@@ -392,6 +402,15 @@ def _organisation(org: Organisation) -> list[Mapping[str, Any]]:
     return [organisations.snapshot(org)]
 
 
+def _dispatch(dispatch: Dispatch) -> list[Mapping[str, Any]]:
+    state = dispatches.snapshot(dispatch, dispatch.document)
+    return [{**state, "document": doc} for doc in _document_states(dispatch.document)]
+
+
+def _user(user: User) -> list[Mapping[str, Any]]:
+    return [tokens.snapshot(user)]
+
+
 def _copy(copy: CertifiedCopy) -> list[Mapping[str, Any]]:
     return [copies.snapshot(copy)]
 
@@ -400,8 +419,7 @@ def _copy_request(request: CopyRequest) -> list[Mapping[str, Any]]:
     return [copy_requests.snapshot(request)]
 
 
-#: subject_type → register. Dispatches and users are not here: their services build the
-#: recorded state inline rather than with a snapshot function this check could share.
+#: subject_type → register: each is checked with the snapshot function its service records.
 REGISTERS: dict[str, Register] = {
     "arrival": Register(
         table="arrivals",
@@ -409,6 +427,13 @@ REGISTERS: dict[str, Register] = {
         states={"arrival.registered": _arrival_as_registered,
                 "arrival.updated": _arrival_as_updated},
         all_ids=_all_ids(Arrival)),
+    "dispatch": Register(
+        table="dispatches",
+        load=_by_id(Dispatch, selectinload(Dispatch.document).selectinload(Document.files),
+                    selectinload(Dispatch.recipients)),
+        states={"dispatch.registered": _dispatch}, all_ids=_all_ids(Dispatch)),
+    "user": Register(
+        table="users", load=_by_id(User), states={"user.created": _user}),
     "copy": Register(
         table="certified_copies", load=_by_id(CertifiedCopy), states={"copy.issued": _copy},
         all_ids=_all_ids(CertifiedCopy)),

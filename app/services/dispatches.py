@@ -115,9 +115,7 @@ def register(ctx: AppContext, who: Principal, org_code: str, data: DispatchInput
         s.flush()
         deliver(work, org, doc, recipients, dispatch_id=dispatch.id)
         audit_log.record(s, who, "dispatch.registered", "dispatch", dispatch.id,
-                         after={"number": number, "scope_key": scope, "notation": notation,
-                                "document": documents.snapshot(doc),
-                                "recipients": [name for _, name in recipients]})
+                         after=snapshot(dispatch, doc, [name for _, name in recipients]))
         dispatch_id = dispatch.id
     return get(ctx, who, dispatch_id)
 
@@ -181,6 +179,18 @@ def list_for(ctx: AppContext, who: Principal, org_code: str, *, year: int | None
         rows = list(s.scalars(query))
         page = rows[:limit]
         return page, (page[-1].id if len(rows) > limit else None)
+
+
+def snapshot(dispatch: Dispatch, doc: Document,
+             recipients: list[str] | None = None) -> dict[str, Any]:
+    """The state the log records for a row of the outgoing register (and audit verify checks);
+    `recipients` are the nơi nhận names when the relationship is not loaded yet."""
+    names = [r.name for r in dispatch.recipients] if recipients is None else recipients
+    return {"organisation_id": dispatch.organisation_id, "number": dispatch.number,
+            "scope_key": dispatch.scope_key, "notation": doc.notation,
+            "archive_unit": dispatch.archive_unit, "copies_count": dispatch.copies_count,
+            "sent_on": None if dispatch.sent_on is None else dispatch.sent_on.isoformat(),
+            "document": documents.snapshot(doc), "recipients": names}
 
 
 def summary(dispatch: Dispatch) -> dict[str, Any]:

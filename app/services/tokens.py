@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,6 +41,12 @@ def add_user(session: Session, org: Organisation, name: str, role: str,
     return user
 
 
+def snapshot(user: User) -> dict[str, Any]:
+    """The state the log records for a user (and audit verify checks)."""
+    return {"name": user.name, "role": user.role, "organisation_id": user.organisation_id,
+            "clearance": user.clearance}
+
+
 def add_token(session: Session, user: User, label: str | None = None,
               token: str | None = None) -> str:
     token = token or new_token()
@@ -57,9 +64,7 @@ def create_user(ctx: AppContext, who: Principal, org_code: str, name: str, role:
         if org.id not in descendant_ids(s, who.org_id):
             raise NotFound(f"no organisation with code {org_code!r} under {who.org_code}")
         user = add_user(s, org, name, role, clearance)
-        audit_log.record(s, who, "user.created", "user", user.id,
-                         after={"name": name, "role": role, "org": org_code,
-                                "clearance": clearance})
+        audit_log.record(s, who, "user.created", "user", user.id, after=snapshot(user))
     return user
 
 

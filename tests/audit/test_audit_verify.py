@@ -216,3 +216,41 @@ def test_the_copy_register_and_copy_requests_are_checked_too(client: Any, world:
     sql(ctx, "DELETE FROM audit_nodes WHERE level = 0 AND idx >= :n", n=log_size(ctx))
     report = verify(ctx)
     assert f"certified_copies row {copy['id']} has no event in the audit log" in report.summary()
+
+
+def test_outgoing_register_rows_and_users_are_checked(client: Any, world: Any, ctx: Any) -> None:
+    out = client.post("/orgs/VPTU/dispatches", headers=world.auth("clerk_vptu"), json={
+        "type_code": "TB", "title": "Thông báo lịch làm việc", "issued_on": "2020-03-02",
+        "recipients": [{"org_code": "VPDUK"}, {"name": "Các đ/c Tỉnh ủy viên"}]})
+    assert out.status_code == 201, out.text
+    user = client.post("/orgs/VPTU/users", headers=world.auth("admin"),
+                       json={"name": "Văn thư mới", "role": "clerk"})
+    assert user.status_code == 201, user.text
+    assert verify(ctx).ok, verify(ctx).summary()
+    dispatch_id, user_id = out.json()["id"], user.json()["id"]
+    sql(ctx, "UPDATE recipients SET name = 'Nơi khác' WHERE dispatch_id = :i AND position = 1",
+        i=dispatch_id)
+    finding = only(verify(ctx), "register_row")
+    assert finding.row == f"dispatches row {dispatch_id}"
+    assert finding.action == "dispatch.registered"
+    sql(ctx, "UPDATE recipients SET name = 'Các đ/c Tỉnh ủy viên' WHERE dispatch_id = :i "
+        "AND position = 1", i=dispatch_id)
+    sql(ctx, "UPDATE dispatches SET copies_count = 99 WHERE id = :i", i=dispatch_id)
+    assert only(verify(ctx), "register_row").row == f"dispatches row {dispatch_id}"
+    sql(ctx, "UPDATE dispatches SET copies_count = NULL WHERE id = :i", i=dispatch_id)
+    assert verify(ctx).ok
+    sql(ctx, "UPDATE users SET role = 'admin' WHERE id = :i", i=user_id)
+    finding = only(verify(ctx), "register_row")
+    assert finding.row == f"users row {user_id}" and finding.action == "user.created"
+
+
+def test_an_arrivals_note_and_sender_are_part_of_its_recorded_state(client: Any, world: Any,
+                                                                     ctx: Any) -> None:
+    r = client.post("/orgs/VPTU/arrivals", headers=world.auth("clerk_vptu"),
+                    json=seed_arrival_body(sender="Văn phòng Trung ương Đảng", note="bản chính"))
+    assert r.status_code == 201 and verify(ctx).ok
+    sql(ctx, "UPDATE arrivals SET note = 'bản sao' WHERE id = :i", i=r.json()["id"])
+    assert only(verify(ctx), "register_row").row == f"arrivals row {r.json()['id']}"
+    sql(ctx, "UPDATE arrivals SET note = 'bản chính', sender = 'Ai đó' WHERE id = :i",
+        i=r.json()["id"])
+    assert only(verify(ctx), "register_row").row == f"arrivals row {r.json()['id']}"

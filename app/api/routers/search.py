@@ -60,7 +60,7 @@ def search_registers(
         issuer_code=h.document.issuer.code, issuer_name=h.document.issuer.name,
         type_code=h.document.type_code, issued_on=h.document.issued_on,
         confidentiality=h.document.confidentiality, score=h.score,
-        entries=[EntryOut(register=e.register, id=e.id, org_code=e.org_code, number=e.number,
+        entries=[EntryOut(register_=e.register, id=e.id, org_code=e.org_code, number=e.number,
                           notation=e.notation, status=e.status, on=e.on,
                           url=_URLS[e.register].format(e.id)) for e in h.entries])
         for h in hits], next_cursor=_encode(after))
