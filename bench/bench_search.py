@@ -197,7 +197,12 @@ def main() -> int:
                         import psycopg
 
                         name = f"bench_search_{n}"
-                        with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
+                        from sqlalchemy.engine import make_url
+
+                        admin = make_url(cluster.admin_url)
+                        with psycopg.connect(dbname=admin.database, user=admin.username,
+                                             host=str(admin.query["host"]),
+                                             autocommit=True) as conn:
                             conn.execute(f"DROP DATABASE IF EXISTS {name}")
                             conn.execute(f"CREATE DATABASE {name}")
                         url = cluster.url(name)
@@ -218,6 +223,10 @@ def main() -> int:
               f"{r['raw_match_p50_ms']:.2f} | {r['ratio_p50']:.1f} | "
               f"{r['index_bytes'] / 1e6:.1f} | {r['load_seconds']} |")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    # Keep the other engines' and sizes' figures from earlier runs (one engine may run alone).
+    kept = json.loads(RESULTS.read_text()) if RESULTS.exists() and not args.quick else []
+    measured = {(r["engine"], r["documents"]) for r in rows}
+    rows = [r for r in kept if (r["engine"], r["documents"]) not in measured] + rows
     RESULTS.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {RESULTS}")
     return 0
