@@ -8,7 +8,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["bench_registrations.py", "bench_signing.py", "bench_copies.py", "bench_verify.py",
-           "bench_audit.py", "bench_register_export.py", "intake_accuracy.py"]
+           "bench_audit.py", "bench_register_export.py", "bench_search.py", "intake_accuracy.py"]
 
 
 def main() -> int:
@@ -19,6 +19,8 @@ def main() -> int:
         extra = [] if name == "intake_accuracy.py" else quick
         if subprocess.run([sys.executable, str(HERE / name), *extra]).returncode != 0:
             failed.append(name)
+    print("\n## summary (bench/results/summary.md)\n", flush=True)
+    subprocess.run([sys.executable, str(HERE / "summary.py")], check=False)
     if failed:
         print(f"\nfailed: {', '.join(failed)}")
     return 1 if failed else 0
