@@ -82,7 +82,9 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) 
                        (data.archive_line, "archive_line")):
         if not text.strip():
             raise Invalid(f"{name} is printed on the copy and cannot be empty", field=name)
-    org_code = copy_requests.get(ctx, who, request_id).organisation.code
+    pending = copy_requests.get(ctx, who, request_id)
+    copy_requests.require_decider(who, pending.organisation)  # before any key is made
+    org_code = pending.organisation.code
     ensure_office_key(ctx, org_code)
     with ctx.unit_of_work() as work:
         s = work.session
