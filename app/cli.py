@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from app.commands import audit as audit_commands
 from app.commands import copies as copies_commands
+from app.commands import intake as intake_command
 from app.commands import keys as keys_commands
 from app.commands import verify as verify_command
 from app.settings import get_settings
@@ -57,10 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="alembic upgrade head").set_defaults(handler=_migrate)
     sub.add_parser("demo", help="load the seed's chain (idempotent) and print tokens").set_defaults(
         handler=_demo)
-    verify_command.register(sub)
     audit_commands.register(sub)
     copies_commands.register(sub)
     keys_commands.register(sub)
+    intake_command.register(sub)
+    verify_command.register(sub)
     return parser
 
 

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from app.api import problems
 from app.api.limits import BodyLimit
-from app.api.routers import audit, books, copies, documents, orgs, registers, search, verification
+from app.api.routers import audit, books, copies, documents, intake, orgs, registers, search, verification
 from app.context import AppContext
 from app.settings import Settings, get_settings
 
@@ -23,7 +23,8 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     app = FastAPI(title="vanthu", version="0.1.0", description=DESCRIPTION)
     app.state.ctx = ctx or AppContext.from_settings(settings)
     problems.install(app)
-    for module in (orgs, registers, documents, copies, audit, verification, search, books):
+    for module in (orgs, registers, documents, copies, audit, verification, search, books,
+                   intake):
         app.include_router(module.router)
 
     @app.get("/health", tags=["service"])
