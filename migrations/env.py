@@ -36,10 +36,9 @@ def _include_object(obj: object, name: str | None, type_: str, reflected: bool,
                     compare_to: object) -> bool:
     # The engines' own full-text objects (FTS5 table and its shadow tables, the tsvector column
     # and its index) are made by the search migration and are not in the models.
-    if name is not None and reflected and compare_to is None and (
-            name.startswith("search_fts") or name in ENGINE_SEARCH_OBJECTS):
-        return False
-    return True
+    engine_own = name is not None and (name.startswith("search_fts")
+                                        or name in ENGINE_SEARCH_OBJECTS)
+    return not (engine_own and reflected and compare_to is None)
 
 
 def _configure(connection: Connection) -> None:

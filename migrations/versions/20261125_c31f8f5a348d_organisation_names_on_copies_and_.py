@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = 'c31f8f5a348d'
 down_revision: str | None = 'ef5ca22f9ef5'
 branch_labels: str | Sequence[str] | None = None

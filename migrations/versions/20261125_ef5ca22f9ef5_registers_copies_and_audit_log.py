@@ -1,7 +1,7 @@
 """registers, copies and audit log
 
 Revision ID: ef5ca22f9ef5
-Revises: 
+Revises:
 Create Date: 2026-11-25 19:26:00.031358
 """
 
@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision: str = 'ef5ca22f9ef5'
 down_revision: str | None = None
