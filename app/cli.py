@@ -10,6 +10,7 @@ from app.commands import audit as audit_commands
 from app.commands import copies as copies_commands
 from app.commands import intake as intake_command
 from app.commands import keys as keys_commands
+from app.commands import storage as storage_commands
 from app.commands import verify as verify_command
 from app.settings import get_settings
 
@@ -19,6 +20,8 @@ Handler = Callable[[argparse.Namespace], int]
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if not args.no_sweep:  # files a crash left between storing and committing
+        storage_commands.startup_sweep()
     uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers,
                 log_level="info")
     return 0
@@ -53,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--no-sweep", action="store_true",
+                       help="do not remove unreferenced stored files at startup")
     serve.set_defaults(handler=_serve)
 
     sub.add_parser("migrate", help="alembic upgrade head").set_defaults(handler=_migrate)
@@ -61,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands.register(sub)
     copies_commands.register(sub)
     keys_commands.register(sub)
+    storage_commands.register(sub)
     intake_command.register(sub)
     verify_command.register(sub)
     return parser

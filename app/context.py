@@ -48,15 +48,27 @@ class AppContext:
     @contextmanager
     def unit_of_work(self) -> Iterator[Work]:
         """Commit everything or nothing: on error the transaction rolls back (returning any number
-        taken) and the files this unit stored are removed."""
+        taken) and the files this unit stored are removed.
+
+        If the COMMIT itself fails (the connection dropped while committing) the outcome is
+        unknown: the database may have committed. The files are then kept, since a committed row
+        may name them; `vanthu storage sweep` removes them later if no row does."""
         work = Work(self.db.write_session())
         try:
-            yield work
-            work.session.commit()
-        except BaseException:
-            work.session.rollback()
-            self.store.discard(work.staged)
-            raise
+            try:
+                yield work
+                work.session.flush()
+            except BaseException:
+                try:
+                    work.session.rollback()
+                finally:
+                    self.store.discard(work.staged)
+                raise
+            try:
+                work.session.commit()
+            except BaseException:
+                work.session.rollback()
+                raise
         finally:
             work.session.close()
 

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     font_dir: Path | None = None
     #: Default page size for list endpoints.
     page_size: int = 50
+    #: `vanthu storage sweep` (and `vanthu serve` at startup) removes unreferenced stored files
+    #: older than this: longer than any unit of work takes between storing a file and committing.
+    storage_sweep_grace_seconds: float = 300.0
 
 
 @lru_cache

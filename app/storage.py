@@ -9,13 +9,21 @@ remove exactly those (a file that was already there, shared by another document,
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+log = logging.getLogger("vanthu")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+#: Name prefix of a file being written; renamed to its digest once complete.
+TEMP_PREFIX = ".incoming-"
+
+
+def is_digest(name: str) -> bool:
+    return bool(_HEX64.match(name))
 
 
 class StorageError(OSError):
@@ -49,11 +57,18 @@ class FileStore:
         """Store `data`; return its SHA-256. Idempotent: the same bytes are stored once."""
         digest = sha256_hex(data)
         target = self.path_for(digest)
-        if target.is_file():
+        try:
+            # Already stored: refresh its time so a sweep running now sees it as in use (a sweep
+            # removes only unreferenced files older than its grace period).
+            os.utime(target)
             return digest
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise StorageError(exc.errno, f"cannot store file: {exc.strerror}") from exc
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX)
             try:
                 with os.fdopen(fd, "wb") as out:
                     out.write(data)
@@ -80,6 +95,9 @@ class FileStore:
 
     def discard(self, staged: StagedWrites) -> None:
         """Remove the files a failed unit of work created."""
+        if staged.created:
+            log.warning("removing %d stored file(s) of a unit of work that did not commit: %s",
+                        len(staged.created), ", ".join(d[:12] for d in staged.created))
         for digest in staged.created:
             self.delete(digest)
         staged.created.clear()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.domain.errors import DomainError
@@ -67,9 +69,27 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StorageError)
     async def _storage(request: Request, exc: StorageError) -> JSONResponse:
         log.error("storage failure on %s: %s", request.url.path, exc)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # 507: the store's disk is full
+            return problem(507, "Insufficient storage",
+                           "the file store is full; nothing was registered and no number was "
+                           "used, try again when space has been freed", "storage-full",
+                           request.url.path)
         return problem(503, "Storage unavailable",
                        "the file store could not be written; nothing was registered, try again "
                        "later", "storage-unavailable", request.url.path)
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        # The database went away (restart, network, failover) or is busy: the transaction was
+        # rolled back, so the client may retry. Other driver errors stay 500s.
+        if not (exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)):
+            return await _unexpected(request, exc)
+        log.error("database unavailable on %s: %s", request.url.path, exc.orig)
+        resp = problem(503, "Database unavailable",
+                       "the database could not be reached; the request was not completed, "
+                       "retry shortly", "database-unavailable", request.url.path)
+        resp.headers["Retry-After"] = "2"
+        return resp
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

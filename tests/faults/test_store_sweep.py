@@ -1,0 +1,142 @@
+"""The pieces the fault scripts rely on, in-process: the storage sweep, a unit of work whose COMMIT
+fails, a database that goes away (503) and a full disk (507)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from tests.copies.test_copy_workflow import APPROVE_VPTU, arrive_with_pdf, ask
+from tests.factories import seed_arrival_body
+from tests.pdfs import make_pdf
+
+
+def _age(path: Path, seconds: float) -> None:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+
+
+def test_sweep_removes_only_old_unreferenced_files(client: Any, world: Any, ctx: Any) -> None:
+    from app.services.storage_sweep import sweep
+
+    arrival = arrive_with_pdf(client, world)
+    req = ask(client, world, "dept_vptu", "VPTU", document_id=arrival["document"]["id"]).json()
+    copy = client.post(f"/copy-requests/{req['id']}/approve", headers=world.auth("clerk_vptu"),
+                       json=APPROVE_VPTU).json()
+    referenced = set(ctx.store.all_digests())
+    assert {arrival["document"]["files"][0]["sha256"], copy["pdf_sha256"]} <= referenced
+    for digest in referenced:  # old, but named by rows: kept
+        _age(ctx.store.path_for(digest), 3600)
+    old_orphan = ctx.store.put(b"%PDF-1.7 left by a crash")
+    _age(ctx.store.path_for(old_orphan), 3600)
+    young_orphan = ctx.store.put(b"%PDF-1.7 a unit of work still in flight")
+    temp = ctx.store.path_for(old_orphan).parent / ".incoming-abc123"
+    temp.write_bytes(b"half a file")
+    _age(temp, 3600)
+
+    dry = sweep(ctx, 300, dry_run=True)
+    assert dry.removed == [old_orphan] and dry.temp_removed == 1
+    assert ctx.store.exists(old_orphan) and temp.exists()
+
+    report = sweep(ctx, 300)
+    assert report.removed == [old_orphan]
+    assert report.kept_young == [young_orphan]
+    assert report.temp_removed == 1 and not temp.exists()
+    assert report.referenced == len(referenced)
+    assert set(ctx.store.all_digests()) == referenced | {young_orphan}
+    # the copy and its source are whole after the sweep
+    assert client.get(f"/copies/{copy['id']}/pdf", headers=world.auth("clerk_vptu")).status_code == 200
+    assert sweep(ctx, 0).removed == [young_orphan]
+
+
+def test_storing_bytes_already_there_refreshes_the_file_time(ctx: Any) -> None:
+    """A unit of work that reuses an old unreferenced file must not lose it to a sweep."""
+    digest = ctx.store.put(b"same bytes")
+    path = ctx.store.path_for(digest)
+    _age(path, 3600)
+    assert ctx.store.put(b"same bytes") == digest
+    assert time.time() - path.stat().st_mtime < 60
+
+
+def test_a_failure_before_commit_removes_the_files(ctx: Any) -> None:
+    with pytest.raises(RuntimeError), ctx.unit_of_work() as work:
+        digest = ctx.store.put(b"stored, then the request failed", work.staged)
+        raise RuntimeError("failed before commit")
+    assert not ctx.store.exists(digest)
+
+
+def test_a_commit_of_unknown_outcome_keeps_the_files(ctx: Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.orm import Session
+
+    def lost(self: Session) -> None:
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(Session, "commit", lost)
+    with pytest.raises(OperationalError), ctx.unit_of_work() as work:
+        digest = ctx.store.put(b"stored, then the connection dropped on COMMIT", work.staged)
+    assert ctx.store.exists(digest)  # a committed row may name it; the sweep decides later
+
+
+def test_database_errors_are_503_problems(client: Any, world: Any,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services import arrivals
+
+    def gone(*_: Any, **__: Any) -> Any:
+        raise OperationalError("SELECT", {}, Exception("terminating connection due to "
+                                                       "administrator command"))
+
+    monkeypatch.setattr(arrivals, "list_for", gone)
+    r = client.get("/orgs/VPTU/arrivals", headers=world.auth("clerk_vptu"))
+    assert r.status_code == 503
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.headers["retry-after"]
+    assert r.json()["type"].endswith("/database-unavailable")
+    assert "administrator" not in r.text  # the driver's message stays in the log
+
+    def broken(*_: Any, **__: Any) -> Any:
+        raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+
+    monkeypatch.setattr(arrivals, "list_for", broken)
+    r = client.get("/orgs/VPTU/arrivals", headers=world.auth("clerk_vptu"))
+    assert r.status_code == 500 and r.json()["type"].endswith("/internal")
+
+
+def test_a_full_disk_is_507_and_leaves_no_partial_file(client: Any, world: Any, ctx: Any,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    real_fdopen = os.fdopen
+
+    def full(fd: int, mode: str = "rb") -> Any:
+        handle = real_fdopen(fd, mode)
+
+        class Full:
+            def __enter__(self) -> Full:
+                return self
+
+            def __exit__(self, *exc: Any) -> None:
+                handle.close()
+
+            def write(self, data: bytes) -> int:
+                handle.write(data[: len(data) // 2])
+                handle.flush()
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+        return Full()
+
+    monkeypatch.setattr(os, "fdopen", full)  # what FileStore.put writes through
+    r = client.post("/orgs/VPTU/arrivals/with-file", headers=world.auth("clerk_vptu"),
+                    data={"metadata": json.dumps(seed_arrival_body())},
+                    files={"file": ("160.pdf", make_pdf(["trang 1"]), "application/pdf")})
+    assert r.status_code == 507, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    root = Path(ctx.settings.storage_dir)
+    assert not [p for p in root.rglob("*") if p.is_file()]  # not even the half-written temp file
+    monkeypatch.undo()
+    assert client.get("/orgs/VPTU/arrivals", headers=world.auth("clerk_vptu")).json()["items"] == []
