@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    problems.document(app)
     app.add_middleware(BodyLimit, json_limit=settings.max_json_bytes,
                        upload_limit=settings.max_upload_bytes)
     return app

@@ -20,6 +20,79 @@ log = logging.getLogger("vanthu")
 PROBLEM = "application/problem+json"
 TYPE_BASE = "https://vanthu.invalid/problems/"
 
+#: What each error status means here; every one is answered as problem+json.
+ERRORS: dict[int, str] = {
+    401: "no API token, or one that is not valid or was revoked",
+    403: "outside the caller's remit (role, organisation or clearance); the detail names the rule",
+    404: "no such record, or none the caller may see",
+    409: "a duplicate, or the record is in a state that does not allow this; `existing` links "
+         "to the holder where there is one",
+    413: "the request body or the upload is larger than the limit",
+    415: "the upload is not of an accepted type (a PDF)",
+    422: "invalid input; `field` names the first field at fault and `errors` lists them all",
+    503: "the database or the file store could not be reached; nothing was changed, retry",
+    507: "the file store is full; nothing was registered",
+}
+#: The problem+json body (RFC 9457), as the OpenAPI document describes it.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "field": {"type": "string", "description": "the field at fault (dotted path)"},
+        "errors": {"type": "array", "items": {
+            "type": "object", "required": ["field", "reason"],
+            "properties": {"field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                           "reason": {"type": "string"}}}},
+    },
+}
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: the error statuses it answers beyond those every operation
+    documents (see `document`); `document` gives each its problem+json body."""
+    return {status: {"description": ERRORS[status]} for status in statuses}
+
+
+def _document_problems(schema: dict[str, Any]) -> None:
+    """Every operation documents its error answers as problem+json: those a route declares, and
+    401/403/404/422 for every authenticated operation (413 where it takes a body)."""
+    ref = {"$ref": "#/components/schemas/Problem"}
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = PROBLEM_SCHEMA
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            statuses = {int(code) for code in responses if code.isdigit() and int(code) >= 400}
+            if operation.get("security"):
+                statuses |= {401, 403, 404, 422}
+            if "requestBody" in operation:
+                statuses.add(413)
+            for status in sorted(statuses):
+                entry = responses.setdefault(str(status), {})
+                entry["description"] = entry.get("description") or ERRORS[status]
+                entry["content"] = {PROBLEM: {"schema": ref}}
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+
+
+def document(app: FastAPI) -> None:
+    """Make the app's OpenAPI document describe its errors as they are answered."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            _document_problems(generate())
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
 
 def problem(status: int, title: str, detail: str, slug: str, instance: str,
             **extra: Any) -> JSONResponse:
@@ -35,6 +108,16 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     for part in parts:
         path += f"[{part}]" if part.isdigit() else (f".{part}" if path else part)
     return path or ".".join(str(p) for p in loc)
+
+
+def _field_error(error: Any) -> dict[str, str]:
+    loc = tuple(error.get("loc", ()))
+    if error.get("type") == "json_invalid":
+        # loc is ("body", position): the field is the body, the position goes in the reason
+        where = f" at character {loc[1]}" if len(loc) > 1 else ""
+        detail = (error.get("ctx") or {}).get("error", "")
+        return {"field": "body", "reason": f"the body is not valid JSON{where}: {detail}"}
+    return {"field": _field_path(loc), "reason": str(error.get("msg", ""))}
 
 
 def install(app: FastAPI) -> None:
@@ -54,14 +137,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": _field_path(tuple(e.get("loc", ()))), "reason": e.get("msg", "")}
-                  for e in exc.errors()]
+        errors = [_field_error(e) for e in exc.errors()]
         first = errors[0] if errors else {"field": None, "reason": "invalid request"}
         return problem(422, "Invalid input", f"{first['field']}: {first['reason']}",
                        "invalid", request.url.path, field=first["field"], errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI and Starlette answer 400 only for a body they cannot read: bytes that are
+            # not UTF-8 in a JSON body, a broken multipart body, too many form fields or parts.
+            reason = f"the request body cannot be read: {exc.detail}"
+            return problem(422, "Invalid input", reason, "invalid", request.url.path,
+                           field="body", errors=[{"field": "body", "reason": reason}])
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
         return problem(exc.status_code, str(exc.detail), str(exc.detail), slug,
                        request.url.path)

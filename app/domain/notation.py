@@ -8,11 +8,16 @@ follows the number. Both families pad numbers below 10 with a zero ("05"); see d
 
 Parsing never rewrites letters: type, issuer and unit are kept as written (mixed case such as
 QyĐ, CTr, TrS, QĐi, TTg round-trips). Only spacing, the "Số" prefix and number padding change.
+
+A notation is written in Latin (Vietnamese) letters and the digits 0-9. A letter of another script
+that looks like a Latin one (Cyrillic "С" or "Т", Greek "Τ") or a digit of another script makes a
+different notation that no search for the real one finds, so it is refused, naming the character.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from app.domain.doc_types import Family, TypeKind, known_abbreviations
@@ -27,6 +32,10 @@ _PREFIX = re.compile(r"^s[oố]\s*:?\s*(?=\d|$)", re.IGNORECASE)
 _AROUND_SEPARATOR = re.compile(r"\s*([-/])\s*")
 _LEADING_NUMBER = re.compile(r"\d+")
 _STATE_TYPE_KINDS = frozenset({TypeKind.ADMINISTRATIVE, TypeKind.COPY})
+#: Document numbers restart every year (State) or committee term (Party); eight digits is far beyond
+#: any register, and the number is stored in an INTEGER column.
+MAX_NUMBER = 99_999_999
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 @dataclass(frozen=True)
@@ -53,12 +62,35 @@ class Notation:
         return format_notation(self)
 
 
+def _is_latin_letter(c: str) -> bool:
+    return c.isalpha() and unicodedata.name(c, "").startswith("LATIN ")
+
+
 def _is_letters(s: str) -> bool:
-    return bool(s) and s.isalpha()
+    return bool(s) and all(_is_latin_letter(c) for c in s)
 
 
 def _is_group(s: str) -> bool:
-    return bool(s) and s.isalnum()
+    return bool(s) and all(_is_latin_letter(c) or c in _ASCII_DIGITS for c in s)
+
+
+def _foreign_character(s: str) -> str | None:
+    """The first letter or digit in ``s`` that is not a Latin letter or 0-9, if any."""
+    for c in s:
+        if (c.isalpha() and not _is_latin_letter(c)) or (c.isdigit() and c not in _ASCII_DIGITS):
+            return c
+    return None
+
+
+def _refuse_foreign(s: str) -> None:
+    c = _foreign_character(s)
+    if c is not None:
+        name = unicodedata.name(c, f"U+{ord(c):04X}")
+        raise NotationError(
+            f"{c!r} ({name}) in {s!r} is not a Latin letter or a digit 0-9: a notation is "
+            "written in Vietnamese letters and digits, and a look-alike character makes a "
+            "different notation"
+        )
 
 
 def _is_issuer(s: str) -> bool:
@@ -83,6 +115,8 @@ def _check_groups(value: str, what: str) -> None:
 def _validate(n: Notation) -> None:
     if isinstance(n.number, bool) or not isinstance(n.number, int) or n.number < 1:
         raise NotationError(f"number must be a positive integer, got {n.number!r}", field="number")
+    if n.number > MAX_NUMBER:
+        raise NotationError(f"number must be at most {MAX_NUMBER}, got {n.number}", field="number")
     if n.type_code is not None and not _is_letters(n.type_code):
         raise NotationError(
             f"type abbreviation must be letters only, got {n.type_code!r}", field="type_code"
@@ -174,6 +208,7 @@ def parse_notation(text: str, family: Family | None = None) -> Notation:
     s = _clean(text)
     if not s:
         raise NotationError("notation is empty")
+    _refuse_foreign(s)
     if any(c.isspace() for c in s):
         raise NotationError(
             f"unexpected space in {s!r}: the parts of a notation are joined by '-' and '/' "
@@ -183,6 +218,9 @@ def parse_notation(text: str, family: Family | None = None) -> Notation:
     if m is None:
         raise NotationError(f"a notation starts with the document number (digits), got {s!r}")
     digits, rest = m.group(), s[m.end() :]
+    if len(digits.lstrip("0")) > len(str(MAX_NUMBER)):
+        shown = digits if len(digits) <= 20 else digits[:20] + "…"
+        raise NotationError(f"number must be at most {MAX_NUMBER}, got {shown}")
     if int(digits) == 0:
         raise NotationError(f"number must be a positive integer, got {digits!r}")
     if not rest:

@@ -39,14 +39,14 @@ def snapshot(org: Organisation) -> dict[str, Any]:
     }
 
 
-def get_by_code(session: Session, code: str) -> Organisation:
+def get_by_code(session: Session, code: str, field: str = "code") -> Organisation:
     org = session.scalar(
         select(Organisation).where(Organisation.code == code).options(
             selectinload(Organisation.terms), selectinload(Organisation.parent)
         )
     )
     if org is None:
-        raise NotFound(f"no organisation with code {code!r}", field="code")
+        raise NotFound(f"no organisation with code {code!r}", field=field)
     return org
 
 
@@ -147,7 +147,7 @@ def list_all(ctx: AppContext, *, parent_code: str | None = None,
             selectinload(Organisation.terms), selectinload(Organisation.parent)).order_by(
             Organisation.code)
         if parent_code is not None:
-            query = query.where(Organisation.parent_id == get_by_code(s, parent_code).id)
+            query = query.where(Organisation.parent_id == get_by_code(s, parent_code, "parent_code").id)
         if family is not None:
             query = query.where(Organisation.family == family)
         return list(s.scalars(query))

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from app.api.deps import Caller, Ctx
+from app.api.problems import errors
 from app.api.schemas.audit import (
     AuditEventOut,
     ConsistencyProofOut,
     InclusionProofOut,
     TreeHeadOut,
 )
+from app.api.schemas.common import MAX_SEQ
 from app.services import tree_heads
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+#: 409: the log does not match its signed heads (it was altered); the detail says where.
+router = APIRouter(prefix="/audit", tags=["audit"], responses=errors(409))
 
 
 @router.get("/tree-head", response_model=TreeHeadOut,
@@ -26,7 +29,7 @@ def get_tree_head(ctx: Ctx, who: Caller) -> TreeHeadOut:
 
 
 @router.get("/events/{seq}", response_model=AuditEventOut, summary="One event of the log")
-def get_event(seq: int, ctx: Ctx, who: Caller) -> AuditEventOut:
+def get_event(seq: Annotated[int, Path(ge=0, le=MAX_SEQ)], ctx: Ctx, who: Caller) -> AuditEventOut:
     return AuditEventOut.of(tree_heads.entry(ctx, who, seq))
 
 
@@ -34,8 +37,8 @@ def get_event(seq: int, ctx: Ctx, who: Caller) -> AuditEventOut:
             summary="Inclusion proof of event `seq` in the tree of `tree_size` events")
 def get_inclusion_proof(
     ctx: Ctx, who: Caller,
-    seq: Annotated[int, Query(ge=0, description="the event's number (leaf index)")],
-    tree_size: Annotated[int, Query(ge=1, description="size of a signed tree head")],
+    seq: Annotated[int, Query(ge=0, le=MAX_SEQ, description="the event's number (leaf index)")],
+    tree_size: Annotated[int, Query(ge=1, le=MAX_SEQ, description="size of a signed tree head")],
 ) -> InclusionProofOut:
     return InclusionProofOut.of(tree_heads.inclusion(ctx, who, seq, tree_size))
 
@@ -44,8 +47,8 @@ def get_inclusion_proof(
             summary="Consistency proof between the trees of `first` and `second` events")
 def get_consistency_proof(
     ctx: Ctx, who: Caller,
-    first: Annotated[int, Query(ge=0, description="the older tree size")],
-    second: Annotated[int, Query(ge=0, description="the newer tree size")],
+    first: Annotated[int, Query(ge=0, le=MAX_SEQ, description="the older tree size")],
+    second: Annotated[int, Query(ge=0, le=MAX_SEQ, description="the newer tree size")],
 ) -> ConsistencyProofOut:
     return ConsistencyProofOut.of(tree_heads.consistency(ctx, who, first, second))
 

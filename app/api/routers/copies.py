@@ -11,7 +11,9 @@ from fastapi.responses import JSONResponse, Response
 
 from app.api import cursor
 from app.api.deps import Caller, Ctx
+from app.api.problems import errors
 from app.api.routers.verification import report_response
+from app.api.schemas.common import PathId, QueryId, QueryYear
 from app.api.schemas.copies import (
     ApproveIn,
     CopyHistoryOut,
@@ -48,8 +50,8 @@ def list_copy_requests(
     code: str, ctx: Ctx, who: Caller,
     status_: Annotated[Literal["pending", "refused", "issued"] | None,
                        Query(alias="status")] = None,
-    kind: CopyKindName | None = None, document_id: int | None = None,
-    requested_by: int | None = None, created_from: datetime | None = None,
+    kind: CopyKindName | None = None, document_id: QueryId = None,
+    requested_by: QueryId = None, created_from: datetime | None = None,
     created_to: datetime | None = None,
     cursor_: Annotated[str | None, Query(alias="cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -63,28 +65,29 @@ def list_copy_requests(
 
 
 @router.get("/copy-requests/{request_id}", response_model=CopyRequestOut)
-def get_copy_request(request_id: int, ctx: Ctx, who: Caller) -> CopyRequestOut:
+def get_copy_request(request_id: PathId, ctx: Ctx, who: Caller) -> CopyRequestOut:
     return CopyRequestOut.of(copy_requests.get(ctx, who, request_id))
 
 
 @router.post("/copy-requests/{request_id}/approve", status_code=status.HTTP_201_CREATED,
-             response_model=CopyOut,
+             response_model=CopyOut, responses=errors(409, 503, 507),
              summary="Approve a request: the copy is numbered, signed and sent, or nothing happens")
-def approve_copy_request(request_id: int, body: ApproveIn, ctx: Ctx, who: Caller) -> CopyOut:
+def approve_copy_request(request_id: PathId, body: ApproveIn, ctx: Ctx, who: Caller) -> CopyOut:
     return CopyOut.of(copies.approve(ctx, who, request_id, copies.IssueInput(
         signer_title=body.signer_title, signer_name=body.signer_name,
         signer_authority=body.signer_authority, archive_line=body.archive_line)))
 
 
-@router.post("/copy-requests/{request_id}/refuse", response_model=CopyRequestOut)
-def refuse_copy_request(request_id: int, body: RefuseIn, ctx: Ctx, who: Caller) -> CopyRequestOut:
+@router.post("/copy-requests/{request_id}/refuse", response_model=CopyRequestOut,
+             responses=errors(409))
+def refuse_copy_request(request_id: PathId, body: RefuseIn, ctx: Ctx, who: Caller) -> CopyRequestOut:
     return CopyRequestOut.of(copy_requests.refuse(ctx, who, request_id, body.reason))
 
 
 @router.get("/orgs/{code}/copies", response_model=CopyPage,
             summary="The office's copy register (sổ bản sao), newest first")
-def list_copies(code: str, ctx: Ctx, who: Caller, year: int | None = None,
-                document_id: int | None = None,
+def list_copies(code: str, ctx: Ctx, who: Caller, year: QueryYear = None,
+                document_id: QueryId = None,
                 cursor_: Annotated[str | None, Query(alias="cursor")] = None,
                 limit: Annotated[int, Query(ge=1, le=500)] = 50) -> CopyPage:
     items, last = copies.list_for(ctx, who, code, year=year, document_id=document_id,
@@ -93,13 +96,13 @@ def list_copies(code: str, ctx: Ctx, who: Caller, year: int | None = None,
 
 
 @router.get("/copies/{copy_id}", response_model=CopyOut)
-def get_copy(copy_id: int, ctx: Ctx, who: Caller) -> CopyOut:
+def get_copy(copy_id: PathId, ctx: Ctx, who: Caller) -> CopyOut:
     return CopyOut.of(copies.get(ctx, who, copy_id))
 
 
 @router.get("/copies/{copy_id}/pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
-def get_copy_pdf(copy_id: int, ctx: Ctx, who: Caller) -> Response:
+def get_copy_pdf(copy_id: PathId, ctx: Ctx, who: Caller) -> Response:
     copy = copies.get(ctx, who, copy_id)
     name = copy.notation.replace("/", "_")
     return Response(ctx.store.get(copy.pdf_sha256), media_type="application/pdf",
@@ -109,7 +112,7 @@ def get_copy_pdf(copy_id: int, ctx: Ctx, who: Caller) -> Response:
 @router.get("/copies/{copy_id}/manifest", response_class=Response,
             responses={200: {"content": {"application/json": {}}}},
             summary="The signed manifest envelope (vanthu.signed-manifest/1)")
-def get_copy_manifest(copy_id: int, ctx: Ctx, who: Caller) -> Response:
+def get_copy_manifest(copy_id: PathId, ctx: Ctx, who: Caller) -> Response:
     copy = copies.get(ctx, who, copy_id)
     if copy.envelope_sha256 is None:
         raise NotFound(f"no stored manifest for {copy.notation}")
@@ -119,7 +122,7 @@ def get_copy_manifest(copy_id: int, ctx: Ctx, who: Caller) -> Response:
 @router.get("/copies/{copy_id}/verification",
             summary="Verify the copy's whole chain to the original; ?format=pdf for the report",
             responses={200: {"content": {"application/pdf": {}}}})
-def verify_copy(copy_id: int, ctx: Ctx, who: Caller,
+def verify_copy(copy_id: PathId, ctx: Ctx, who: Caller,
                 format_: Annotated[Literal["json", "pdf"], Query(alias="format")] = "json",
                 ) -> Response:
     copies.get(ctx, who, copy_id)  # the issuer, its recipients and auditors above it
@@ -128,7 +131,7 @@ def verify_copy(copy_id: int, ctx: Ctx, who: Caller,
 
 @router.get("/copies/{copy_id}/history", response_model=CopyHistoryOut,
             summary="The copy's chain back to the original and the document's distribution tree")
-def copy_history(copy_id: int, ctx: Ctx, who: Caller) -> CopyHistoryOut:
+def copy_history(copy_id: PathId, ctx: Ctx, who: Caller) -> CopyHistoryOut:
     chain = copies.chain(ctx, who, copy_id)
     tree = distribution.tree(ctx, who, chain[0].document_id)
     return CopyHistoryOut(copy_id=copy_id, chain=[CopyOut.of(c) for c in chain], tree=tree,
@@ -136,8 +139,10 @@ def copy_history(copy_id: int, ctx: Ctx, who: Caller) -> CopyHistoryOut:
 
 
 @router.get("/documents/{doc_id}/distribution",
-            summary="Who received the document, who copied it to whom, at which depth")
-def document_distribution(doc_id: int, ctx: Ctx, who: Caller,
+            summary="Who received the document, who copied it to whom, at which depth",
+            responses={200: {"content": {"application/json": {"schema": {"type": "object"}},
+                                         "text/plain": {"schema": {"type": "string"}}}}})
+def document_distribution(doc_id: PathId, ctx: Ctx, who: Caller,
                           format_: Annotated[Literal["json", "text"],
                                              Query(alias="format")] = "json") -> Response:
     tree = distribution.tree(ctx, who, doc_id)
@@ -147,9 +152,9 @@ def document_distribution(doc_id: int, ctx: Ctx, who: Caller,
 
 
 @router.post("/documents/{doc_id}/files", status_code=status.HTTP_201_CREATED,
-             response_model=DocumentOut,
+             response_model=DocumentOut, responses=errors(415, 503, 507),
              summary="Put a PDF (a scan of the paper held) on file, so it can be copied")
-async def upload_document_file(doc_id: int, ctx: Ctx, who: Caller,
+async def upload_document_file(doc_id: PathId, ctx: Ctx, who: Caller,
                                file: Annotated[UploadFile, File()]) -> DocumentOut:
     limit = ctx.settings.max_upload_bytes
     pdf = check_pdf(await file.read(limit + 1), limit, file.filename)

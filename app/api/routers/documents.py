@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.api.deps import Caller, Ctx
+from app.api.schemas.common import PathId
 from app.api.schemas.registers import DocumentOut
 from app.errors import NotFound
 from app.services import documents
@@ -14,13 +15,13 @@ router = APIRouter(tags=["documents"])
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentOut)
-def get_document(doc_id: int, ctx: Ctx, who: Caller) -> DocumentOut:
+def get_document(doc_id: PathId, ctx: Ctx, who: Caller) -> DocumentOut:
     return DocumentOut.of(documents.read_document(ctx, who, doc_id))
 
 
 @router.get("/documents/{doc_id}/files/{sha256}", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
-def get_document_file(doc_id: int, sha256: str, ctx: Ctx, who: Caller) -> Response:
+def get_document_file(doc_id: PathId, sha256: str, ctx: Ctx, who: Caller) -> Response:
     doc = documents.read_document(ctx, who, doc_id)
     match = next((f for f in doc.files if f.sha256 == sha256), None)
     if match is None:

@@ -11,6 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from app.api.deps import Caller, Ctx
+from app.api.problems import errors
+from app.api.schemas.common import PathId
 from app.api.schemas.intake import (
     ConfirmIn,
     ConfirmOut,
@@ -92,7 +94,7 @@ async def parse(request: Request, ctx: Ctx, who: Caller) -> JSONResponse:
 
 @router.post(
     "/orgs/{code}/intake/confirm", status_code=status.HTTP_201_CREATED,
-    response_model=ConfirmOut,
+    response_model=ConfirmOut, responses=errors(409),
     summary="Register a confirmed proposal as an arrival (số đến from this register), with the "
             "issuer and the declared copy chain where accepted",
 )
@@ -109,7 +111,7 @@ def confirm(code: str, body: ConfirmIn, ctx: Ctx, who: Caller) -> ConfirmOut:
 @router.get("/arrivals/{arrival_id}/declared", response_model=DeclaredOut,
             summary="Copy blocks and other offices' stamps read from the arrival's text "
                     "(declared, not verified)")
-def declared_for_arrival(arrival_id: int, ctx: Ctx, who: Caller) -> DeclaredOut:
+def declared_for_arrival(arrival_id: PathId, ctx: Ctx, who: Caller) -> DeclaredOut:
     found = intake.declared_for_arrival(ctx, who, arrival_id)
     return DeclaredOut(copies=[DeclaredCopyOut.of(c) for c in found.copies],
                        stamps=[DeclaredStampOut.of(s) for s in found.stamps])
@@ -118,7 +120,7 @@ def declared_for_arrival(arrival_id: int, ctx: Ctx, who: Caller) -> DeclaredOut:
 @router.get("/documents/{doc_id}/declared-copies", response_model=list[DocumentDeclaredCopyOut],
             summary="Copy blocks of this document declared on arrivals you may read "
                     "(read from text, not verified)")
-def declared_copies_of_document(doc_id: int, ctx: Ctx,
+def declared_copies_of_document(doc_id: PathId, ctx: Ctx,
                                 who: Caller) -> list[DocumentDeclaredCopyOut]:
     return [DocumentDeclaredCopyOut(**DeclaredCopyOut.of(c).model_dump(),
                                     org_code=a.organisation.code)

@@ -7,7 +7,8 @@ from typing import Any
 from fastapi import APIRouter, status
 
 from app.api.deps import Caller, Ctx
-from app.api.schemas.common import Family
+from app.api.problems import errors
+from app.api.schemas.common import Family, PathId
 from app.api.schemas.orgs import (
     OrgIn,
     OrgOut,
@@ -24,7 +25,8 @@ from app.services import organisations, tokens
 router = APIRouter(tags=["organisations"])
 
 
-@router.post("/orgs", status_code=status.HTTP_201_CREATED, response_model=OrgOut)
+@router.post("/orgs", status_code=status.HTTP_201_CREATED, response_model=OrgOut,
+             responses=errors(409))
 def create_org(body: OrgIn, ctx: Ctx, who: Caller) -> OrgOut:
     org = organisations.create(ctx, who, body.model_dump())
     return OrgOut.of(organisations.read(ctx, org.code))
@@ -53,12 +55,13 @@ def patch_org(code: str, body: OrgPatch, ctx: Ctx, who: Caller) -> OrgOut:
     return OrgOut.of(organisations.read(ctx, code))
 
 
-@router.delete("/orgs/{code}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/orgs/{code}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(409))
 def delete_org(code: str, ctx: Ctx, who: Caller) -> None:
     organisations.delete(ctx, who, code)
 
 
-@router.post("/orgs/{code}/terms", status_code=status.HTTP_201_CREATED, response_model=TermOut)
+@router.post("/orgs/{code}/terms", status_code=status.HTTP_201_CREATED, response_model=TermOut,
+             responses=errors(409))
 def add_term(code: str, body: TermIn, ctx: Ctx, who: Caller) -> TermOut:
     term = organisations.add_term(ctx, who, code, body.label, body.starts_on, body.ends_on)
     return TermOut.model_validate(term)
@@ -72,14 +75,14 @@ def create_user(code: str, body: UserIn, ctx: Ctx, who: Caller) -> UserOut:
 
 @router.post("/users/{user_id}/tokens", status_code=status.HTTP_201_CREATED,
              response_model=TokenOut)
-def create_token(user_id: int, body: TokenIn, ctx: Ctx, who: Caller) -> TokenOut:
+def create_token(user_id: PathId, body: TokenIn, ctx: Ctx, who: Caller) -> TokenOut:
     row, token = tokens.create_token(ctx, who, user_id, body.label)
     return TokenOut(id=row.id, user_id=row.user_id, label=row.label, created_at=row.created_at,
                     token=token)
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_token(token_id: int, ctx: Ctx, who: Caller) -> None:
+def revoke_token(token_id: PathId, ctx: Ctx, who: Caller) -> None:
     tokens.revoke_token(ctx, who, token_id)
 
 

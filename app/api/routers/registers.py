@@ -11,6 +11,8 @@ from pydantic import ValidationError
 
 from app.api import cursor
 from app.api.deps import Caller, Ctx
+from app.api.problems import errors
+from app.api.schemas.common import PathId, QueryYear
 from app.api.schemas.registers import (
     ArrivalIn,
     ArrivalOut,
@@ -65,13 +67,14 @@ def _parse_metadata(raw: str) -> ArrivalIn:
 
 
 @router.post("/orgs/{code}/arrivals", status_code=status.HTTP_201_CREATED,
-             response_model=ArrivalOut, summary="Register an incoming document (số đến)")
+             response_model=ArrivalOut, summary="Register an incoming document (số đến)",
+             responses=errors(409))
 def register_arrival(code: str, body: ArrivalIn, ctx: Ctx, who: Caller) -> ArrivalOut:
     return ArrivalOut.of(arrivals.register(ctx, who, code, _arrival_input(body)))
 
 
 @router.post("/orgs/{code}/arrivals/with-file", status_code=status.HTTP_201_CREATED,
-             response_model=ArrivalOut,
+             response_model=ArrivalOut, responses=errors(409, 415, 503, 507),
              summary="Register an incoming document with its PDF (multipart)")
 async def register_arrival_with_file(
     code: str, ctx: Ctx, who: Caller,
@@ -86,7 +89,7 @@ async def register_arrival_with_file(
 @router.get("/orgs/{code}/arrivals", response_model=ArrivalPage)
 def list_arrivals(
     code: str, ctx: Ctx, who: Caller,
-    date_from: date | None = None, date_to: date | None = None, year: int | None = None,
+    date_from: date | None = None, date_to: date | None = None, year: QueryYear = None,
     issuer: str | None = None, type_code: str | None = None,
     status_: Annotated[Literal["received", "routed", "in_progress", "done"] | None,
                        Query(alias="status")] = None,
@@ -107,13 +110,13 @@ def list_arrivals(
 
 
 @router.get("/arrivals/{arrival_id}", response_model=ArrivalOut)
-def get_arrival(arrival_id: int, ctx: Ctx, who: Caller) -> ArrivalOut:
+def get_arrival(arrival_id: PathId, ctx: Ctx, who: Caller) -> ArrivalOut:
     return ArrivalOut.of(arrivals.get(ctx, who, arrival_id))
 
 
-@router.patch("/arrivals/{arrival_id}", response_model=ArrivalOut,
+@router.patch("/arrivals/{arrival_id}", response_model=ArrivalOut, responses=errors(409),
               summary="Route (chuyển) or move the handling status of an arrival")
-def patch_arrival(arrival_id: int, body: ArrivalPatch, ctx: Ctx, who: Caller) -> ArrivalOut:
+def patch_arrival(arrival_id: PathId, body: ArrivalPatch, ctx: Ctx, who: Caller) -> ArrivalOut:
     return ArrivalOut.of(arrivals.update(ctx, who, arrival_id,
                                          body.model_dump(exclude_unset=True)))
 
@@ -135,7 +138,7 @@ def register_dispatch(code: str, body: DispatchIn, ctx: Ctx, who: Caller) -> Dis
 
 
 @router.get("/orgs/{code}/dispatches", response_model=DispatchPage)
-def list_dispatches(code: str, ctx: Ctx, who: Caller, year: int | None = None,
+def list_dispatches(code: str, ctx: Ctx, who: Caller, year: QueryYear = None,
                     cursor_: Annotated[str | None, Query(alias="cursor")] = None,
                     limit: Annotated[int, Query(ge=1, le=500)] = 50) -> DispatchPage:
     items, last = dispatches.list_for(ctx, who, code, year=year,
@@ -145,7 +148,7 @@ def list_dispatches(code: str, ctx: Ctx, who: Caller, year: int | None = None,
 
 
 @router.get("/dispatches/{dispatch_id}", response_model=DispatchOut)
-def get_dispatch(dispatch_id: int, ctx: Ctx, who: Caller) -> DispatchOut:
+def get_dispatch(dispatch_id: PathId, ctx: Ctx, who: Caller) -> DispatchOut:
     return DispatchOut.of(dispatches.get(ctx, who, dispatch_id))
 
 
@@ -164,15 +167,16 @@ def inbox(code: str, ctx: Ctx, who: Caller,
 
 
 @router.post("/orgs/{code}/inbox/{item_id}/register", status_code=status.HTTP_201_CREATED,
-             response_model=ArrivalOut, summary="Register an inbox item in the incoming register")
-def register_inbox_item(code: str, item_id: int, body: InboxRegisterIn, ctx: Ctx,
+             response_model=ArrivalOut, responses=errors(409),
+             summary="Register an inbox item in the incoming register")
+def register_inbox_item(code: str, item_id: PathId, body: InboxRegisterIn, ctx: Ctx,
                         who: Caller) -> ArrivalOut:
     return ArrivalOut.of(arrivals.register_from_inbox(
         ctx, who, code, item_id, received_at=body.received_at, routed_to=body.routed_to,
         deadline=body.deadline, note=body.note))
 
 
-@router.put("/orgs/{code}/registers/series", response_model=SeriesOut,
+@router.put("/orgs/{code}/registers/series", response_model=SeriesOut, responses=errors(409),
             summary="Continue a register series from the last number used on paper")
 def continue_series(code: str, body: ContinueIn, ctx: Ctx, who: Caller) -> SeriesOut:
     return SeriesOut.model_validate(registers.continue_from_paper(

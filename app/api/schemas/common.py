@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.domain.text import nfc
@@ -26,6 +27,17 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
                                              max_length=300), AfterValidator(_clean)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30,
                                         pattern=r"^[A-Za-z0-9ĐđĂăÂâÊêÔôƠơƯư_.-]+$")]
+#: Row ids are INTEGER columns (int4 on PostgreSQL): no row has a larger id, and a larger one would
+#: overflow the database driver (a 500) instead of meaning "no such row". Audit events (BIGINT) go
+#: up to MAX_SEQ.
+MAX_ID = 2**31 - 1
+MAX_SEQ = 2**63 - 1
+#: A row id in a JSON body, in the path (`/arrivals/{arrival_id}`) and in a query (`?document_id=`).
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+#: A year in a query (`?year=`).
+QueryYear = Annotated[int | None, Query(ge=1900, le=2999)]
 Confidentiality = Literal["NONE", "MAT", "TOI_MAT", "TUYET_MAT"]
 Urgency = Literal["THUONG", "KHAN", "THUONG_KHAN", "HOA_TOC"]
 Family = Literal["party", "state"]

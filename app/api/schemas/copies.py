@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas.common import Page, ShortText, Strict, Text
+from app.api.schemas.common import Page, RowId, ShortText, Strict, Text
 from app.api.schemas.registers import RecipientIn, RecipientOut
 from app.domain.dates import format_signing_time
 
@@ -16,9 +16,9 @@ CopyKindName = Literal["SAO_Y", "SAO_LUC", "TRICH_SAO"]
 
 class CopyRequestIn(Strict):
     kind: CopyKindName = Field(description="SAO_Y (sao y), SAO_LUC (sao lục), TRICH_SAO (trích sao)")
-    document_id: int | None = Field(None, description="copy the document the office holds")
-    copy_id: int | None = Field(None, description="or copy a certified copy the office received")
-    pages: list[int] | None = Field(None, max_length=2000,
+    document_id: RowId | None = Field(None, description="copy the document the office holds")
+    copy_id: RowId | None = Field(None, description="or copy a certified copy the office received")
+    pages: list[Annotated[int, Field(ge=1, le=2000)]] | None = Field(None, max_length=2000,
                                     description="trích sao: the 1-based pages to reproduce")
     excerpt: Text | None = Field(None, description="trích sao: the part, in words")
     reason: Text

@@ -69,7 +69,7 @@ class StampBody(Loose):
 class CopyBody(Loose):
     kind: CopyKind
     notation: Notation | None = None
-    number: int | None = None
+    number: int | None = Field(None, ge=0, le=10_000_000)
     office: ShortText | None = None
     office_lines: Lines = Field(default_factory=list)
     place: Place | None = None
@@ -87,7 +87,7 @@ class ReferenceBody(Loose):
 
 
 class EvidenceBody(Loose):
-    line: int
+    line: int = Field(ge=0, le=10_000_000)
     text: Annotated[str, StringConstraints(max_length=2000)]
 
 
@@ -97,7 +97,8 @@ class ProposalBody(Loose):
     family: Family | None = None
     issuer: ShortText | None = None
     issuer_parent: ShortText | None = None
-    number: int | None = Field(None, description="read from the notation on confirming")
+    number: int | None = Field(None, ge=0, le=10_000_000,
+                               description="read from the notation on confirming")
     notation: Notation | None = None
     symbol: Notation | None = None
     doc_type_code: Annotated[str, StringConstraints(max_length=10)] | None = None
