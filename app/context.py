@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.db.engine import Database
 from app.keys import KeyRing
+from app.services.storage_sweep import reference_check
 from app.settings import Settings
 from app.storage import FileStore, StagedWrites
 
@@ -62,7 +63,7 @@ class AppContext:
                 try:
                     work.session.rollback()
                 finally:
-                    self.store.discard(work.staged)
+                    self.store.discard(work.staged, reference_check(self.db))
                 raise
             try:
                 work.session.commit()
@@ -70,6 +71,7 @@ class AppContext:
                 work.session.rollback()
                 raise
         finally:
+            self.store.release(work.staged)  # other units may remove what it stored only now
             work.session.close()
 
     @contextmanager

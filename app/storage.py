@@ -4,15 +4,24 @@ No path from a client ever reaches the file system: names are hex digests we com
 to a temporary file in the same folder and are renamed into place, so a reader never sees half a
 file. A :class:`StagedWrites` records which files a unit of work created, so a failed request can
 remove exactly those (a file that was already there, shared by another document, is kept).
+
+A unit of work holds a shared ``flock`` on every file it stored or found already stored until it
+ends. A file is removed (a failed unit's own file, or by the sweep) only under an exclusive lock,
+taken without waiting, and only if no committed row names it: a file that another unit in flight
+is about to reference, or that a committed row names, is never removed. Files are created with
+``link`` (never replaced), so two units storing the same bytes lock the same file.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import logging
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +48,17 @@ class StagedWrites:
     """Files created during one unit of work, to delete if it does not commit."""
 
     created: list[str] = field(default_factory=list)
+    #: Descriptors holding a shared lock on each file the unit stored or reused, until it ends.
+    held: list[int] = field(default_factory=list)
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """The descriptor still names what `path` names (it was not removed meanwhile)."""
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except FileNotFoundError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
 
 class FileStore:
@@ -54,35 +74,73 @@ class FileStore:
         return self.path_for(digest).is_file()
 
     def put(self, data: bytes, staged: StagedWrites | None = None) -> str:
-        """Store `data`; return its SHA-256. Idempotent: the same bytes are stored once."""
+        """Store `data`; return its SHA-256. Idempotent: the same bytes are stored once.
+
+        With `staged`, the file stays locked (shared) until :meth:`release`."""
         digest = sha256_hex(data)
         target = self.path_for(digest)
         try:
-            # Already stored: refresh its time so a sweep running now sees it as in use (a sweep
-            # removes only unreferenced files older than its grace period).
-            os.utime(target)
-            return digest
-        except FileNotFoundError:
-            pass
+            for _ in range(5):  # a file removed between finding and locking it is written again
+                if self._reuse(target, staged) or self._create(target, data, staged):
+                    break
+            else:
+                raise StorageError(errno.EAGAIN,
+                                   f"cannot store file {digest[:12]}: it keeps being removed")
+        except StorageError:
+            raise
         except OSError as exc:
             raise StorageError(exc.errno, f"cannot store file: {exc.strerror}") from exc
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX)
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError as exc:
-            raise StorageError(exc.errno, f"cannot store file: {exc.strerror}") from exc
-        if staged is not None:
-            staged.created.append(digest)
         return digest
+
+    def _reuse(self, target: Path, staged: StagedWrites | None) -> bool:
+        """The bytes are already stored: lock the file and refresh its time (a sweep keeps
+        unreferenced files younger than its grace period)."""
+        try:
+            fd = os.open(target, os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while a remover holds it
+            if not _same_file(fd, target):
+                os.close(fd)
+                return False
+            os.utime(target)
+        except BaseException:
+            os.close(fd)
+            raise
+        if staged is None:
+            os.close(fd)
+        else:
+            staged.held.append(fd)
+        return True
+
+    def _create(self, target: Path, data: bytes, staged: StagedWrites | None) -> bool:
+        """Write a temporary file and link it in place; False if the same bytes got there
+        first (then they are reused)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)  # held from the first byte: a sweep leaves it alone
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                os.close(fd)
+                return False
+        except BaseException:
+            os.close(fd)
+            raise
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        if staged is None:
+            os.close(fd)
+        else:
+            staged.created.append(target.name)
+            staged.held.append(fd)
+        return True
 
     def get(self, digest: str) -> bytes:
         try:
@@ -90,16 +148,38 @@ class FileStore:
         except FileNotFoundError as exc:
             raise StorageError(2, f"file {digest} is not in the store") from exc
 
-    def delete(self, digest: str) -> None:
-        self.path_for(digest).unlink(missing_ok=True)
+    def release(self, staged: StagedWrites) -> None:
+        """The unit of work has ended: drop its locks."""
+        for fd in staged.held:
+            os.close(fd)
+        staged.held.clear()
 
-    def discard(self, staged: StagedWrites) -> None:
-        """Remove the files a failed unit of work created."""
-        if staged.created:
-            log.warning("removing %d stored file(s) of a unit of work that did not commit: %s",
-                        len(staged.created), ", ".join(d[:12] for d in staged.created))
-        for digest in staged.created:
-            self.delete(digest)
+    def remove_if_unused(self, path: Path, referenced: Callable[[str], bool]) -> bool:
+        """Remove a stored (or temporary) file unless a unit of work in flight holds it or a
+        committed row names it; True if removed."""
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return False
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False  # in use by a unit of work that may still commit
+            if not _same_file(fd, path) or (is_digest(path.name) and referenced(path.name)):
+                return False
+            path.unlink()
+            return True
+        finally:
+            os.close(fd)
+
+    def discard(self, staged: StagedWrites, referenced: Callable[[str], bool]) -> None:
+        """Remove the files a failed unit of work created, unless another unit uses them."""
+        self.release(staged)
+        removed = [d for d in staged.created if self.remove_if_unused(self.path_for(d), referenced)]
+        if removed:
+            log.warning("removed %d stored file(s) of a unit of work that did not commit: %s",
+                        len(removed), ", ".join(d[:12] for d in removed))
         staged.created.clear()
 
     def all_digests(self) -> list[str]:

@@ -7,25 +7,32 @@ committing), leaves files that no row may name. The sweep removes every file in 
 row references and that is older than a grace period, and the half-written temporary files of
 killed writers.
 
-The grace period protects units of work still in flight in other processes: their files are not
-referenced until they commit. A file is written, or touched when it was already there
-(:meth:`FileStore.put`), before its row is committed, so a file younger than the longest unit of
-work is never removed. `vanthu serve` sweeps once at startup; `vanthu storage sweep` runs it by
-hand or from cron.
+A unit of work in flight holds a shared lock on each file it stored or reused (app/storage.py); the
+sweep removes a file only under an exclusive lock taken without waiting, after checking again that
+no row names it. The grace period is a second guard (for file systems without working locks): a
+file is written, or touched when it was already there, before its row is committed, so a file
+younger than the longest unit of work is left alone. `vanthu serve` sweeps once at startup;
+`vanthu storage sweep` runs it by hand or from cron.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from app.context import AppContext
 from app.db import CertifiedCopy, CopyRequest, DocumentFile
 from app.storage import TEMP_PREFIX, is_digest
+
+if TYPE_CHECKING:
+    from app.context import AppContext
+    from app.db.engine import Database
 
 
 @dataclass
@@ -34,28 +41,53 @@ class SweepReport:
     referenced: int = 0  # of them, named by a row
     removed: list[str] = field(default_factory=list)  # unreferenced and older than the grace
     kept_young: list[str] = field(default_factory=list)  # unreferenced but within the grace
+    kept_in_use: list[str] = field(default_factory=list)  # held by a unit of work in flight
     temp_removed: int = 0  # half-written temporary files of killed writers
     dry_run: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {"files": self.files, "referenced": self.referenced, "removed": self.removed,
-                "kept_young": self.kept_young, "temp_removed": self.temp_removed,
+                "kept_young": self.kept_young, "kept_in_use": self.kept_in_use,
+                "temp_removed": self.temp_removed,
                 "dry_run": self.dry_run}
 
     def summary(self) -> str:
         verb = "would remove" if self.dry_run else "removed"
         return (f"storage sweep: {self.files} files, {self.referenced} referenced; {verb} "
                 f"{len(self.removed)} unreferenced and {self.temp_removed} temporary; kept "
-                f"{len(self.kept_young)} unreferenced within the grace period")
+                f"{len(self.kept_young)} unreferenced within the grace period and "
+                f"{len(self.kept_in_use)} in use")
+
+
+#: Every column that names a stored file by its SHA-256.
+FILE_COLUMNS = (DocumentFile.sha256, CertifiedCopy.pdf_sha256, CertifiedCopy.envelope_sha256,
+                CertifiedCopy.source_sha256, CopyRequest.source_sha256)
 
 
 def referenced_digests(session: Session) -> set[str]:
     """Every SHA-256 a row names as a stored file."""
     found: set[str] = set()
-    for column in (DocumentFile.sha256, CertifiedCopy.pdf_sha256, CertifiedCopy.envelope_sha256,
-                   CertifiedCopy.source_sha256, CopyRequest.source_sha256):
+    for column in FILE_COLUMNS:
         found.update(v for v in session.scalars(select(column).distinct()) if v)
     return found
+
+
+def is_referenced(session: Session, digest: str) -> bool:
+    return bool(session.scalar(select(or_(*(exists().where(c == digest) for c in FILE_COLUMNS)))))
+
+
+def reference_check(db: Database) -> Callable[[str], bool]:
+    """Whether a committed row names a file, asked in a fresh session. If the database cannot
+    answer, the file is taken to be referenced (kept): a later sweep decides."""
+
+    def referenced(digest: str) -> bool:
+        try:
+            with db.read_session() as session:
+                return is_referenced(session, digest)
+        except SQLAlchemyError:
+            return True
+
+    return referenced
 
 
 def _age(path: Path, now: float) -> float | None:
@@ -66,37 +98,39 @@ def _age(path: Path, now: float) -> float | None:
 
 
 def sweep(ctx: AppContext, grace_seconds: float, *, dry_run: bool = False) -> SweepReport:
-    """Remove unreferenced files older than `grace_seconds` (and stale temporary files)."""
+    """Remove unreferenced files older than `grace_seconds`, and temporary files of dead
+    writers; a file a unit of work in flight holds is never removed (see app/storage.py)."""
     report = SweepReport(dry_run=dry_run)
-    root = ctx.store.root
-    if not root.is_dir():
+    store = ctx.store
+    if not store.root.is_dir():
         return report
     # References first: a file stored after this read is younger than the grace when it is
-    # looked at below, and so is kept.
+    # looked at below, and so is kept; each candidate is checked again under its lock.
     with ctx.reading() as s:
         referenced = referenced_digests(s)
-    for path in sorted(root.glob("??/??/*")):
+    recheck = reference_check(ctx.db)
+    for path in sorted(store.root.glob("??/??/*")):
         name = path.name
-        if name.startswith(TEMP_PREFIX):
-            age = _age(path, time.time())
-            if age is not None and age > grace_seconds:
-                report.temp_removed += 1
-                if not dry_run:
-                    path.unlink(missing_ok=True)
+        temp = name.startswith(TEMP_PREFIX)
+        if not temp and not is_digest(name):
             continue
-        if not is_digest(name):
-            continue
-        report.files += 1
-        if name in referenced:
-            report.referenced += 1
-            continue
+        if not temp:
+            report.files += 1
+            if name in referenced:
+                report.referenced += 1
+                continue
         age = _age(path, time.time())  # looked at now, just before removing
         if age is None:
             continue
         if age <= grace_seconds:
-            report.kept_young.append(name)
+            if not temp:
+                report.kept_young.append(name)
             continue
-        report.removed.append(name)
-        if not dry_run:
-            path.unlink(missing_ok=True)
+        if dry_run or store.remove_if_unused(path, recheck):
+            if temp:
+                report.temp_removed += 1
+            else:
+                report.removed.append(name)
+        elif not temp:
+            report.kept_in_use.append(name)
     return report

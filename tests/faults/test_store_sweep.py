@@ -4,6 +4,7 @@ fails, a database that goes away (503) and a full disk (507)."""
 from __future__ import annotations
 
 import errno
+import fcntl
 import json
 import os
 import time
@@ -111,26 +112,10 @@ def test_database_errors_are_503_problems(client: Any, world: Any,
 
 def test_a_full_disk_is_507_and_leaves_no_partial_file(client: Any, world: Any, ctx: Any,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    real_fdopen = os.fdopen
+    def full(fd: int) -> None:  # the bytes are written, the disk cannot take them
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    def full(fd: int, mode: str = "rb") -> Any:
-        handle = real_fdopen(fd, mode)
-
-        class Full:
-            def __enter__(self) -> Full:
-                return self
-
-            def __exit__(self, *exc: Any) -> None:
-                handle.close()
-
-            def write(self, data: bytes) -> int:
-                handle.write(data[: len(data) // 2])
-                handle.flush()
-                raise OSError(errno.ENOSPC, "No space left on device")
-
-        return Full()
-
-    monkeypatch.setattr(os, "fdopen", full)  # what FileStore.put writes through
+    monkeypatch.setattr(os, "fsync", full)  # what FileStore.put calls before linking the file
     r = client.post("/orgs/VPTU/arrivals/with-file", headers=world.auth("clerk_vptu"),
                     data={"metadata": json.dumps(seed_arrival_body())},
                     files={"file": ("160.pdf", make_pdf(["trang 1"]), "application/pdf")})
@@ -140,3 +125,49 @@ def test_a_full_disk_is_507_and_leaves_no_partial_file(client: Any, world: Any, 
     assert not [p for p in root.rglob("*") if p.is_file()]  # not even the half-written temp file
     monkeypatch.undo()
     assert client.get("/orgs/VPTU/arrivals", headers=world.auth("clerk_vptu")).json()["items"] == []
+
+
+def test_a_failed_unit_keeps_a_file_another_unit_uses(ctx: Any) -> None:
+    """Two units store the same bytes; the one that created the file fails."""
+    from app.storage import StagedWrites
+
+    store = ctx.store
+    creator, reuser = StagedWrites(), StagedWrites()
+    digest = store.put(b"the same scan, uploaded twice at once", creator)
+    assert store.put(b"the same scan, uploaded twice at once", reuser) == digest
+    assert creator.created == [digest] and reuser.created == []
+
+    store.discard(creator, lambda _: False)  # in flight elsewhere: kept
+    assert store.exists(digest)
+    store.release(reuser)
+
+    again = StagedWrites()
+    store.put(b"the same scan, uploaded twice at once", again)
+    store.release(again)
+    creator.created.append(digest)
+    store.discard(creator, lambda d: d == digest)  # a committed row names it: kept
+    assert store.exists(digest)
+    store.discard(StagedWrites(created=[digest]), lambda _: False)  # nobody: removed
+    assert not store.exists(digest)
+
+
+def test_the_sweep_leaves_files_of_units_in_flight(ctx: Any) -> None:
+    from app.services.storage_sweep import sweep
+    from app.storage import StagedWrites
+
+    in_flight = StagedWrites()
+    held = ctx.store.put(b"stored by a unit of work that has not committed yet", in_flight)
+    _age(ctx.store.path_for(held), 3600)
+    writing = ctx.store.path_for(held).parent / ".incoming-live"
+    fd = os.open(writing, os.O_WRONLY | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_SH)  # as FileStore.put holds the file it is writing
+    _age(writing, 3600)
+    try:
+        report = sweep(ctx, 0)
+        assert report.kept_in_use == [held] and report.removed == []
+        assert report.temp_removed == 0 and writing.exists()
+    finally:
+        os.close(fd)
+        ctx.store.release(in_flight)
+    report = sweep(ctx, 0)
+    assert report.removed == [held] and report.temp_removed == 1
