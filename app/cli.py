@@ -22,6 +22,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     if not args.no_sweep:  # files a crash left between storing and committing
         storage_commands.startup_sweep()
+        storage_commands.start_periodic_sweep()
     uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers,
                 log_level="info")
     return 0
@@ -57,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--no-sweep", action="store_true",
-                       help="do not remove unreferenced stored files at startup")
+                       help="do not remove unreferenced stored files (at startup and then "
+                            "periodically)")
     serve.set_defaults(handler=_serve)
 
     sub.add_parser("migrate", help="alembic upgrade head").set_defaults(handler=_migrate)

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     #: `vanthu storage sweep` (and `vanthu serve` at startup) removes unreferenced stored files
     #: older than this: longer than any unit of work takes between storing a file and committing.
     storage_sweep_grace_seconds: float = 300.0
+    #: How often `vanthu serve` sweeps the store while it runs (0: only at startup).
+    storage_sweep_interval_seconds: float = 3600.0
 
 
 @lru_cache

@@ -1,5 +1,8 @@
 """`vanthu storage sweep`: remove stored files that no row references (left by a crash).
 
+`vanthu serve` runs the sweep once at startup and then every
+VANTHU_STORAGE_SWEEP_INTERVAL_SECONDS (0: never) in a background thread of its main process.
+
 Exits 0 after sweeping (printing what was removed), 1 when the database cannot be read.
 """
 
@@ -8,6 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
+import time
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -37,6 +42,31 @@ def startup_sweep() -> None:
         print(f"vanthu serve: storage sweep skipped: {exc}", file=sys.stderr)
         return
     print(f"vanthu serve: {result['summary']}", file=sys.stderr)
+
+
+def start_periodic_sweep() -> threading.Thread | None:
+    """Sweep again every VANTHU_STORAGE_SWEEP_INTERVAL_SECONDS while `vanthu serve` runs (files
+    kept because the database could not be reached are removed without a restart)."""
+    from app.settings import get_settings
+
+    interval = get_settings().storage_sweep_interval_seconds
+    if interval <= 0:
+        return None
+
+    def loop() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                result = run_sweep()
+            except (SQLAlchemyError, OSError) as exc:
+                print(f"vanthu serve: storage sweep failed: {exc}", file=sys.stderr)
+                continue
+            if result["removed"] or result["temp_removed"]:
+                print(f"vanthu serve: {result['summary']}", file=sys.stderr)
+
+    thread = threading.Thread(target=loop, name="vanthu-storage-sweep", daemon=True)
+    thread.start()
+    return thread
 
 
 def _sweep(args: argparse.Namespace) -> int:
