@@ -171,3 +171,29 @@ def test_the_sweep_leaves_files_of_units_in_flight(ctx: Any) -> None:
         ctx.store.release(in_flight)
     report = sweep(ctx, 0)
     assert report.removed == [held] and report.temp_removed == 1
+
+
+def test_the_sweep_command(ctx: Any) -> None:
+    """`vanthu storage sweep`: --dry-run lists, then the sweep removes; rows' files stay."""
+    import subprocess
+    import sys
+
+    kept = ctx.store.put(b"%PDF-1.7 named by nobody, but young")
+    orphan = ctx.store.put(b"%PDF-1.7 named by nobody, an hour old")
+    _age(ctx.store.path_for(orphan), 3600)
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("VANTHU_")},
+           "VANTHU_DATABASE_URL": ctx.settings.database_url,
+           "VANTHU_STORAGE_DIR": str(ctx.settings.storage_dir),
+           "VANTHU_KEYS_DIR": str(ctx.settings.keys_dir)}
+
+    def sweep(*args: str) -> dict[str, Any]:
+        done = subprocess.run([sys.executable, "-m", "app.cli", "storage", "sweep", "--json",
+                               *args], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return dict(json.loads(done.stdout))
+
+    dry = sweep("--dry-run")
+    assert dry["removed"] == [orphan] and dry["dry_run"] and ctx.store.exists(orphan)
+    done = sweep()
+    assert done["removed"] == [orphan] and done["kept_young"] == [kept]
+    assert not ctx.store.exists(orphan) and ctx.store.exists(kept)
