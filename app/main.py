@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from app.api import problems
-from app.api.limits import BodyLimit
+from app.api.limits import BodyLimit, NoNul
 from app.api.routers import audit, books, copies, documents, intake, orgs, registers, search, verification
 from app.context import AppContext
 from app.settings import Settings, get_settings
@@ -34,4 +34,5 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     problems.document(app)
     app.add_middleware(BodyLimit, json_limit=settings.max_json_bytes,
                        upload_limit=settings.max_upload_bytes)
+    app.add_middleware(NoNul)
     return app

@@ -1,9 +1,11 @@
-"""Refuse request bodies over the limit before reading them (413), whatever the route."""
+"""Refuse request bodies over the limit before reading them (413), whatever the route, and URLs
+with a NUL character (422), which no parameter may hold and PostgreSQL cannot compare."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -67,3 +69,40 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+class NoNul:
+    """A NUL in the path or the query is a 422 naming the parameter, before any route runs."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            field = _nul_field(scope)
+            if field is not None:
+                reason = "must not contain the NUL character"
+                body = json.dumps({
+                    "type": "https://vanthu.invalid/problems/invalid", "title": "Invalid input",
+                    "status": 422, "detail": f"{field}: {reason}", "instance": scope["path"],
+                    "field": field, "errors": [{"field": field, "reason": reason}],
+                }).encode()
+                await send({"type": "http.response.start", "status": 422,
+                            "headers": [(b"content-type", b"application/problem+json"),
+                                        (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+def _nul_field(scope: Scope) -> str | None:
+    if "\x00" in scope.get("path", ""):
+        return "path"
+    query = scope.get("query_string", b"").decode("latin-1")
+    if "%00" not in query and "\x00" not in query:
+        return None
+    for name, value in parse_qsl(query, keep_blank_values=True, encoding="utf-8",
+                                 errors="replace"):
+        if "\x00" in name + value:
+            return name.replace("\x00", "") or "query"
+    return None  # "%2500" is the text "%00", not a NUL

@@ -12,29 +12,30 @@ from app.db import Arrival, CertifiedCopy, Document, Recipient
 from app.domain.copy_forms import CopyKind
 from app.domain.dates import format_signing_time
 from app.domain.doc_types import Family
-from app.errors import Forbidden
+from app.errors import NotFound
 from app.services import documents
-from app.services.access import Principal, descendant_ids
+from app.services.access import Principal, descendant_ids, readable_org_ids
 
 Node = dict[str, Any]
 
 
 def may_see_tree(session: Session, who: Principal, doc: Document) -> bool:
-    """Offices that hold the document or a copy of it; auditors."""
-    if who.role == "auditor" or doc.issuer_id == who.org_id:
+    """Offices that issued, registered or copied the document; auditors above one of them."""
+    readable = readable_org_ids(session, who)
+    if doc.issuer_id in readable:
         return True
     return bool(session.scalar(select(or_(
-        exists().where(Arrival.organisation_id == who.org_id, Arrival.document_id == doc.id),
-        exists().where(CertifiedCopy.organisation_id == who.org_id,
+        exists().where(Arrival.organisation_id.in_(readable), Arrival.document_id == doc.id),
+        exists().where(CertifiedCopy.organisation_id.in_(readable),
                        CertifiedCopy.document_id == doc.id)))))
 
 
 def tree(ctx: AppContext, who: Principal, document_id: int) -> Node:
     with ctx.reading() as s:
         doc = documents.get(s, document_id)
+        if not may_see_tree(s, who, doc):  # nothing about the document, not even its notation
+            raise NotFound(f"no document {document_id} in your registers")
         documents.require_visible(who, doc)
-        if not may_see_tree(s, who, doc):
-            raise Forbidden(f"{who.org_code} holds neither {doc.notation} nor a copy of it")
         return build(s, who, doc)
 
 

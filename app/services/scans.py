@@ -20,11 +20,13 @@ def upload(ctx: AppContext, who: Principal, document_id: int, pdf: CheckedPdf) -
     with ctx.unit_of_work() as work:
         s = work.session
         doc = documents.get(s, document_id)
-        documents.require_visible(who, doc)
         org = get_by_code(s, who.org_code)
+        # the holder first, and no notation in the refusal: an outsider learns nothing of it
         if who.role != "clerk" or not holds_document(s, org, doc):
-            raise Forbidden(f"a clerk of an office that issued or registered {doc.notation} "
-                            f"puts its scan on file (you are {who.role} of {who.org_code})")
+            raise Forbidden(f"a clerk of an office that issued or registered document "
+                            f"{document_id} puts its scan on file (you are {who.role} of "
+                            f"{who.org_code})")
+        documents.require_visible(who, doc)
         before = documents.snapshot(doc)
         known = {f.sha256 for f in doc.files}
         row: DocumentFile = documents.attach_pdf(work, ctx.store, who, doc, pdf)

@@ -15,6 +15,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.api.deps import Caller, Ctx
 from app.api.schemas.books import DeadlineItemOut, DeadlineReportOut, UnitDeadlinesOut
+from app.api.schemas.common import Day
 from app.domain.numbering import RegisterKind
 from app.render.register_book import write_register_pdf
 from app.services import deadlines, register_books
@@ -91,7 +92,7 @@ def register_book(
 )
 def deadline_report(
     code: str, ctx: Ctx, who: Caller,
-    on: Annotated[date | None, Query(description="the day; default today in Vietnam")] = None,
+    on: Annotated[Day | None, Query(description="the day; default today in Vietnam")] = None,
     soon_days: Annotated[int, Query(ge=0, le=366)] = 3,
     format_: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
 ) -> DeadlineReportOut | Response:

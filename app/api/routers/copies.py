@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile, status
@@ -13,7 +12,7 @@ from app.api import cursor
 from app.api.deps import Caller, Ctx
 from app.api.problems import errors
 from app.api.routers.verification import report_response
-from app.api.schemas.common import PathId, QueryId, QueryYear
+from app.api.schemas.common import Instant, PathId, QueryId, QueryYear
 from app.api.schemas.copies import (
     ApproveIn,
     CopyHistoryOut,
@@ -51,8 +50,8 @@ def list_copy_requests(
     status_: Annotated[Literal["pending", "refused", "issued"] | None,
                        Query(alias="status")] = None,
     kind: CopyKindName | None = None, document_id: QueryId = None,
-    requested_by: QueryId = None, created_from: datetime | None = None,
-    created_to: datetime | None = None,
+    requested_by: QueryId = None, created_from: Instant | None = None,
+    created_to: Instant | None = None,
     cursor_: Annotated[str | None, Query(alias="cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CopyRequestPage:

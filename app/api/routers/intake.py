@@ -50,6 +50,8 @@ def _parse_json(raw: bytes) -> ParseIn:
         return ParseIn.model_validate(json.loads(raw))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise Invalid(f"the body is not JSON: {exc}", field="text") from exc
+    except RecursionError as exc:  # JSON nested thousands deep
+        raise Invalid("the body is nested too deeply", field="body") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "text"

@@ -60,6 +60,8 @@ def _parse_metadata(raw: str) -> ArrivalIn:
         return ArrivalIn.model_validate(json.loads(raw))
     except json.JSONDecodeError as exc:
         raise Invalid(f"metadata is not JSON: {exc.msg}", field="metadata") from exc
+    except RecursionError as exc:  # JSON nested thousands deep
+        raise Invalid("metadata is nested too deeply", field="metadata") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas.common import Page, RowId, ShortText, Strict, Text
+from app.api.schemas.common import Line200, Page, RowId, ShortText, Strict, Text
 from app.api.schemas.registers import RecipientIn, RecipientOut
 from app.domain.dates import format_signing_time
 
@@ -25,13 +25,13 @@ class CopyRequestIn(Strict):
     recipients: list[RecipientIn] = Field(min_length=1, max_length=500,
                                           description="nơi nhận: org_code or a printed name")
     copies_count: int = Field(1, ge=1, le=500, description="số lượng bản")
-    requesting_unit: ShortText | None = None
+    requesting_unit: Line200 | None = None
 
 
 class ApproveIn(Strict):
-    signer_title: ShortText = Field(examples=["CHÁNH VĂN PHÒNG"])
-    signer_name: ShortText = Field(examples=["Lê Văn Chiến"])
-    signer_authority: ShortText | None = Field(None, examples=["KT. CHÁNH VĂN PHÒNG"])
+    signer_title: Line200 = Field(examples=["CHÁNH VĂN PHÒNG"])
+    signer_name: Line200 = Field(examples=["Lê Văn Chiến"])
+    signer_authority: Line200 | None = Field(None, examples=["KT. CHÁNH VĂN PHÒNG"])
     archive_line: ShortText = Field("Lưu VT", description="the last nơi nhận line",
                                     examples=["Lưu Văn phòng Tỉnh ủy"])
 

@@ -5,9 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from app.api.schemas.common import Code, Family, ShortText, Strict, Text
+from app.api.schemas.common import (
+    AwareInstant,
+    Code,
+    Day,
+    Family,
+    Instant,
+    Line40,
+    Line60,
+    Line100,
+    Line200,
+    ShortText,
+    Strict,
+    Text,
+)
 from app.api.schemas.registers import ArrivalOut
 from app.domain.intake import (
     ArrivalStamp,
@@ -21,9 +34,9 @@ from app.domain.intake import (
 from app.services.intake import DECLARED, MAX_TEXT, Confirmed, signed_at_vn
 
 #: Column sizes the proposal's values must fit (longer values are a 422 naming the field).
-Notation = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Notation = Line60
+Place = Line100
+Name = Line200
 Lines = Annotated[list[ShortText], Field(max_length=200)]
 CopyKind = Literal["SAO_Y", "SAO_LUC", "TRICH_SAO"]
 
@@ -49,7 +62,7 @@ class SignatureBody(Loose):
     organisation: ShortText | None = None
     signer: Name | None = None
     email: Name | None = None
-    signed_at: AwareDatetime | None = Field(None, description="ISO 8601 with its offset")
+    signed_at: AwareInstant | None = Field(None, description="ISO 8601 with its offset")
     status: str = Field(DECLARED, description="always declared: read from text, not verified")
 
     def to_domain(self) -> SignatureBlock:
@@ -60,7 +73,7 @@ class SignatureBody(Loose):
 class StampBody(Loose):
     office: ShortText | None = None
     number: int | None = Field(None, ge=0, le=10_000_000, description="that office's số đến")
-    date: dt.date | None = None
+    date: Day | None = None
     routing: ShortText | None = None
     file_code: Notation | None = None
     office_line: ShortText | None = None
@@ -73,7 +86,7 @@ class CopyBody(Loose):
     office: ShortText | None = None
     office_lines: Lines = Field(default_factory=list)
     place: Place | None = None
-    date: dt.date | None = None
+    date: Day | None = None
     signer_authority: Name | None = None
     signer_title: Name | None = None
     signer_name: Name | None = None
@@ -83,7 +96,7 @@ class CopyBody(Loose):
 
 class ReferenceBody(Loose):
     notation: Notation
-    date: dt.date | None = None
+    date: Day | None = None
 
 
 class EvidenceBody(Loose):
@@ -104,7 +117,7 @@ class ProposalBody(Loose):
     doc_type_code: Annotated[str, StringConstraints(max_length=10)] | None = None
     doc_type: ShortText | None = None
     place: Place | None = None
-    issued_on: dt.date | None = None
+    issued_on: Day | None = None
     title: Text | None = None
     signer: SignerBody = Field(default_factory=SignerBody)
     addressees: Lines = Field(default_factory=list)
@@ -186,12 +199,12 @@ class ConfirmIn(Strict):
     issuer_name: ShortText | None = Field(None, description="new issuer's name (default: as read)")
     issuer_family: Family | None = Field(None, description="new issuer's family (default: as read)")
     import_copies: bool = Field(False, description="record the copy blocks read (declared)")
-    received_at: dt.datetime | None = Field(None, description="defaults to now (server clock)")
+    received_at: Instant | None = Field(None, description="defaults to now (server clock)")
     sender: ShortText | None = Field(None, description="default: the last copying office, else "
                                                        "the issuer")
     routed_to: ShortText | None = None
-    deadline: dt.date | None = None
-    file_code: Notation | None = None
+    deadline: Day | None = None
+    file_code: Line40 | None = None
     note: Text | None = None
 
 

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from app.api.schemas.common import Code, Confidentiality, Family, Role, ShortText, Strict
+from app.api.schemas.common import (
+    Code,
+    Confidentiality,
+    Day,
+    Family,
+    Line40,
+    Line100,
+    Line200,
+    Role,
+    ShortText,
+    Strict,
+)
+
+#: The office's own code in Party copy notations (30-SL/VPDUK): letters.
+CopyCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10,
+                                            pattern=r"^[A-Za-zĐđ]+$")]
 
 
 class TermIn(Strict):
-    label: ShortText
-    starts_on: date
-    ends_on: date | None = None
+    label: Line40
+    starts_on: Day
+    ends_on: Day | None = None
 
 
 class TermOut(BaseModel):
@@ -28,10 +43,10 @@ class OrgIn(Strict):
     name: ShortText
     family: Family
     parent_code: Code | None = None
-    place_name: ShortText | None = None
-    email: ShortText | None = None
+    place_name: Line100 | None = None
+    email: Line200 | None = None
     external: bool = False
-    copy_code: Code | None = None
+    copy_code: CopyCode | None = None
     dispatch_per_type: bool = False
 
 
@@ -39,10 +54,10 @@ class OrgPatch(Strict):
     name: ShortText | None = None
     family: Family | None = None
     parent_code: Code | None = None
-    place_name: ShortText | None = None
-    email: ShortText | None = None
+    place_name: Line100 | None = None
+    email: Line200 | None = None
     external: bool | None = None
-    copy_code: Code | None = None
+    copy_code: CopyCode | None = None
     dispatch_per_type: bool | None = None
 
 
@@ -69,7 +84,7 @@ class OrgOut(BaseModel):
 
 
 class UserIn(Strict):
-    name: ShortText
+    name: Line200
     role: Role
     clearance: Confidentiality = "NONE"
 
@@ -83,7 +98,7 @@ class UserOut(BaseModel):
 
 
 class TokenIn(Strict):
-    label: ShortText | None = None
+    label: Line100 | None = None
 
 
 class TokenOut(BaseModel):

@@ -10,6 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.schemas.common import (
     Code,
     Confidentiality,
+    Day,
+    Instant,
+    Line10,
+    Line40,
+    Line60,
+    Line100,
+    Line200,
     Page,
     ShortText,
     Strict,
@@ -19,19 +26,19 @@ from app.api.schemas.common import (
 
 
 class ReferenceIn(Strict):
-    notation: ShortText
-    issued_on: date | None = None
+    notation: Line60
+    issued_on: Day | None = None
 
 
 class DocumentIn(Strict):
-    notation: ShortText = Field(description="số và ký hiệu as written: 160-TB/TW, 05/QĐ-UBND")
-    issued_on: date
+    notation: Line60 = Field(description="số và ký hiệu as written: 160-TB/TW, 05/QĐ-UBND")
+    issued_on: Day
     title: Text = Field(description="trích yếu")
-    type_code: ShortText | None = None
-    place: ShortText | None = None
-    signer_authority: ShortText | None = Field(None, examples=["T/M BỘ CHÍNH TRỊ"])
-    signer_title: ShortText | None = None
-    signer_name: ShortText | None = None
+    type_code: Line10 | None = None
+    place: Line100 | None = None
+    signer_authority: Line200 | None = Field(None, examples=["T/M BỘ CHÍNH TRỊ"])
+    signer_title: Line200 | None = None
+    signer_name: Line200 | None = None
     confidentiality: Confidentiality = "NONE"
     urgency: Urgency = "THUONG"
     page_count: int | None = Field(None, ge=1, le=100000)
@@ -41,19 +48,19 @@ class DocumentIn(Strict):
 class ArrivalIn(Strict):
     issuer_code: Code = Field(description="code of the issuing organisation (e.g. TW)")
     document: DocumentIn
-    received_at: datetime | None = Field(None, description="defaults to now (server clock)")
+    received_at: Instant | None = Field(None, description="defaults to now (server clock)")
     sender: ShortText | None = None
     routed_to: ShortText | None = Field(None, description="chuyển: unit or person")
-    deadline: date | None = Field(None, description="hạn giải quyết")
-    file_code: ShortText | None = None
+    deadline: Day | None = Field(None, description="hạn giải quyết")
+    file_code: Line40 | None = None
     note: Text | None = None
 
 
 class ArrivalPatch(Strict):
     status: Literal["received", "routed", "in_progress", "done"] | None = None
     routed_to: ShortText | None = None
-    deadline: date | None = None
-    file_code: ShortText | None = None
+    deadline: Day | None = None
+    file_code: Line40 | None = None
     note: Text | None = None
     comment: Text | None = None
 
@@ -158,17 +165,18 @@ class RecipientIn(Strict):
 
 
 class DispatchIn(Strict):
-    type_code: ShortText | None = Field(None, description="TB, QĐ, CV …; none for a State công văn")
+    type_code: Line10 | None = Field(None, description="TB, QĐ, CV …; none for a State công văn")
     title: Text
-    issued_on: date | None = Field(None, description="defaults to today (Vietnam time)")
-    unit: Code | None = Field(None, description="drafting unit of a State công văn (05/BNV-VP)")
-    signer_authority: ShortText | None = None
-    signer_title: ShortText | None = None
-    signer_name: ShortText | None = None
+    issued_on: Day | None = Field(None, description="defaults to today (Vietnam time)")
+    unit: Code | None = Field(None, max_length=10,
+                              description="drafting unit of a State công văn (05/BNV-VP)")
+    signer_authority: Line200 | None = None
+    signer_title: Line200 | None = None
+    signer_name: Line200 | None = None
     confidentiality: Confidentiality = "NONE"
     urgency: Urgency = "THUONG"
     recipients: list[RecipientIn] = Field(default_factory=list, max_length=500)
-    archive_unit: ShortText | None = None
+    archive_unit: Line200 | None = None
     copies_count: int | None = Field(None, ge=1, le=100000)
     note: Text | None = None
 
@@ -219,18 +227,18 @@ class InboxItemOut(BaseModel):
 
 
 class InboxRegisterIn(Strict):
-    received_at: datetime | None = None
+    received_at: Instant | None = None
     routed_to: ShortText | None = None
-    deadline: date | None = None
+    deadline: Day | None = None
     note: Text | None = None
 
 
 class ContinueIn(Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     register_kind: Literal["arrival", "dispatch", "copy"] = Field(alias="register")
-    on: date = Field(description="a date in the series (year or term) to continue")
+    on: Day = Field(description="a date in the series (year or term) to continue")
     last_number: int = Field(ge=0, le=10_000_000, description="last number used on paper")
-    doc_type: ShortText | None = None
+    doc_type: Line10 | None = None
     secret: bool = False
 
 
