@@ -8,7 +8,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["bench_registrations.py", "bench_signing.py", "bench_copies.py", "bench_verify.py",
-           "bench_audit.py", "bench_register_export.py", "bench_search.py", "intake_accuracy.py"]
+           "bench_audit.py", "bench_register_export.py", "bench_search.py", "intake_accuracy.py",
+           "load.py"]
 
 
 def main() -> int:
