@@ -105,7 +105,9 @@ def run(folder: Path, cluster: Any, *, workers: int = 2, before: float = 1.5,
     def started(lo: float, hi: float) -> list[Any]:
         return [o for o in ledger.outcomes if lo <= o.started < hi]
 
-    during = started(marks["down"], marks["start"])  # PostgreSQL certainly down
+    # sent and answered while PostgreSQL was certainly down
+    during = [o for o in started(marks["down"], marks["start"])
+              if o.started + o.ms / 1000 < marks["start"]]
     after_up = started(marks["up"], marks["end"])
     first_ok = min((o.started + o.ms / 1000 for o in after_up if o.ok), default=None)
     last_second = started(marks["end"] - 1.0, marks["end"])
@@ -146,7 +148,7 @@ def _statuses(outcomes: list[Any]) -> dict[str, int]:
 def print_report(r: dict[str, Any]) -> None:
     print(f"PostgreSQL stopped for {r['outage_s']} s under load ({r['workers']} workers); "
           f"server kept running: {r['server_kept_running']} (started {r['starts']} time)")
-    print(f"during the outage: {r['during_outage']['requests']} requests, statuses "
+    print(f"sent and answered during the outage: {r['during_outage']['requests']} requests, statuses "
           f"{r['during_outage']['statuses']}")
     print(f"first success {r['recovered_after_s']} s after PostgreSQL was up; last second: "
           f"{r['last_second']['requests']} requests, {r['last_second']['failed']} failed")

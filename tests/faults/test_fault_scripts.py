@@ -33,7 +33,7 @@ def _kill(folder: Path, url: str) -> None:
         assert cycle["after_restart"]["orphans"] == 0
     _no_problems(result)
     acknowledged = result["traffic"]["acknowledged"]
-    assert acknowledged["arrivals"] > 10 and acknowledged["copies"] > 2, result["traffic"]
+    assert acknowledged["arrivals"] >= 5 and acknowledged["copies"] >= 1, result["traffic"]
     assert result["ok"]
 
 
