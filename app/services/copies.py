@@ -182,13 +182,13 @@ def _load(session: Session, copy_id: int) -> CertifiedCopy:
 
 
 def require_copy_access(session: Session, who: Principal, copy: CertifiedCopy) -> None:
-    """The issuing office, the offices it was sent to, and auditors above the issuer."""
+    """The issuing office, the offices it was sent to, and auditors above the issuer. The refusal
+    to anyone else names neither the copy nor its document's độ mật."""
+    if not (copy.organisation_id in readable_org_ids(session, who)
+            or any(r.organisation_id == who.org_id for r in copy.recipients)):
+        raise Forbidden(f"certified copy {copy.id} was neither issued by nor sent to "
+                        f"{who.org_code}")
     documents.require_visible(who, copy.document)
-    if copy.organisation_id in readable_org_ids(session, who):
-        return
-    if any(r.organisation_id == who.org_id for r in copy.recipients):
-        return
-    raise Forbidden(f"the copy {copy.notation} was neither issued by nor sent to {who.org_code}")
 
 
 def get(ctx: AppContext, who: Principal, copy_id: int) -> CertifiedCopy:

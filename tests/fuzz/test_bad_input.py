@@ -450,7 +450,9 @@ def test_every_id_route_covered(client: Any, world: Any, vptu_records: dict[str,
 def test_another_organisations_ids_answer_403_or_404_and_no_data(
         client: Any, world: Any, vptu_records: dict[str, Any], who: str) -> None:
     own = {"clerk_ubnd": "UBND", "admin_ubnd": "UBND", "clerk_tttu": "TTTU"}[who]
-    secrets = ["Bộ Chính trị", "160-TB", "Thông báo mật", "397-BS", "%PDF", "BEGIN"]
+    rec = vptu_records
+    secrets = ["Bộ Chính trị", rec["arrival"]["document"]["notation"], rec["copy"]["notation"],
+               rec["dispatch"]["notation"], "Thông báo mật", "%PDF", "BEGIN"]
     for (method, template), (path, extra) in _id_routes(vptu_records, world).items():
         r = client.request(method, path.replace("{own}", own), headers=world.auth(who),
                            **(extra or {}))
