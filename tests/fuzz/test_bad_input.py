@@ -495,6 +495,20 @@ def test_another_organisations_registers_by_code_are_403(client: Any, world: Any
         assert hits.status_code == 200 and hits.json()["items"] == [], hits.text
 
 
+def test_within_the_office_only_a_clerk_or_the_head_decides_a_copy_request(
+        client: Any, world: Any, vptu_records: dict[str, Any]) -> None:
+    request_id = vptu_records["request"]["id"]
+    for who in ("dept_vptu", "auditor", "admin", "clerk_vpduk"):
+        for action, body in (("approve", APPROVE_VPTU), ("refuse", {"reason": "không cần"})):
+            r = client.post(f"/copy-requests/{request_id}/{action}", headers=world.auth(who),
+                            json=body)
+            assert r.status_code in (403, 404), (who, action, r.text)
+            assert r.headers["content-type"] == PROBLEM
+    r = client.post(f"/copy-requests/{request_id}/refuse", headers=world.auth("head_vptu"),
+                    json={"reason": "đã có bản sao"})
+    assert r.status_code == 200 and r.json()["status"] == "refused", r.text
+
+
 # -- numbers out of range ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", [
