@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from app.api import cursor
 from app.api.deps import Caller, Ctx
 from app.api.problems import errors
-from app.api.routers.verification import report_response
+from app.api.reports import report_response
 from app.api.schemas.common import Instant, PathId, QueryId, QueryYear
 from app.api.schemas.copies import (
     ApproveIn,

@@ -9,9 +9,9 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import Caller, Ctx
+from app.api.reports import report_response
 from app.api.schemas.verification import VerificationOut
 from app.errors import PayloadTooLarge
-from app.render.verification_report import render_verification_report
 from app.services import verification
 
 router = APIRouter(tags=["verification"])
@@ -22,20 +22,6 @@ async def _read(upload: UploadFile, limit: int, field: str) -> bytes:
     if len(data) > limit:
         raise PayloadTooLarge(f"the {field} is larger than {limit} bytes", field=field)
     return data
-
-
-def report_response(ctx: Ctx, result: verification.Verification,
-                    format_: Literal["json", "pdf"]) -> Response:
-    """The verification as JSON, or as the auditor's PDF report (also used by /copies)."""
-    if format_ == "pdf":
-        data = verification.build_report_data(result.report, result.matches,
-                                              subject=result.subject, generated_at=ctx.clock())
-        return Response(render_verification_report(data), media_type="application/pdf",
-                        headers={"Content-Disposition":
-                                 f'attachment; filename="verification-{result.report.sha256[:16]}'
-                                 '.pdf"'})
-    body = VerificationOut.model_validate(result.to_dict())
-    return Response(body.model_dump_json(), media_type="application/json")
 
 
 @router.post(
