@@ -18,7 +18,8 @@ def report_response(ctx: Ctx, result: verification.Verification,
     """The verification as JSON, or as the auditor's PDF report (also used by /copies)."""
     if format_ == "pdf":
         data = verification.build_report_data(result.report, result.matches,
-                                              subject=result.subject, generated_at=ctx.clock())
+                                              subject=result.subject, generated_at=ctx.clock(),
+                                              revocations=result.revocations)
         return Response(render_verification_report(data), media_type="application/pdf",
                         headers={"Content-Disposition":
                                  f'attachment; filename="verification-{result.report.sha256[:16]}'

@@ -6,7 +6,15 @@ from app.db.copies import CertifiedCopy, CopyRequest, OfficeKey
 from app.db.document import Document, DocumentFile, DocumentReference
 from app.db.intake import DeclaredCopy, DeclaredStamp
 from app.db.organisation import ApiToken, CommitteeTerm, Organisation, User
-from app.db.registers import Arrival, ArrivalEvent, Dispatch, InboxItem, Recipient, Sequence
+from app.db.registers import (
+    Arrival,
+    ArrivalEvent,
+    Dispatch,
+    EntryCorrection,
+    InboxItem,
+    Recipient,
+    Sequence,
+)
 from app.db.search import SearchDocument
 
 __all__ = [
@@ -25,6 +33,7 @@ __all__ = [
     "Document",
     "DocumentFile",
     "DocumentReference",
+    "EntryCorrection",
     "InboxItem",
     "OfficeKey",
     "Organisation",

@@ -104,6 +104,11 @@ class CertifiedCopy(Base):
     #: The stored signed-manifest envelope (JSON), by the SHA-256 of the file.
     envelope_sha256: Mapped[str | None] = mapped_column(String(64))
     certificate_serial: Mapped[str] = mapped_column(String(80))
+    #: Set when the office revokes a copy issued in error (thu hồi): every verification of it,
+    #: and of the copies made from it, reports it REVOKED with the reason and the date.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
 

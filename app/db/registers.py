@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -73,11 +74,18 @@ class Arrival(Base):
     status: Mapped[str] = mapped_column(String(12), default="received", index=True)
     file_code: Mapped[str | None] = mapped_column(String(40))  # số và ký hiệu hồ sơ
     note: Mapped[str | None] = mapped_column(Text)  # ghi chú
+    #: Set when the number was given in error (hủy): the line stays, marked, never renumbered.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     organisation: Mapped[Organisation] = relationship()
     document: Mapped[Document] = relationship()
+    corrections: Mapped[list[EntryCorrection]] = relationship(
+        primaryjoin="and_(EntryCorrection.register == 'arrival', "
+                    "foreign(EntryCorrection.entry_id) == Arrival.id)",
+        order_by="EntryCorrection.id", viewonly=True)
     events: Mapped[list[ArrivalEvent]] = relationship(
         back_populates="arrival", order_by="ArrivalEvent.id"
     )
@@ -116,11 +124,18 @@ class Dispatch(Base):
     copies_count: Mapped[int | None] = mapped_column(Integer)  # số lượng bản
     sent_on: Mapped[date | None] = mapped_column(Date)  # ngày chuyển
     note: Mapped[str | None] = mapped_column(Text)
+    #: Set when the number was given in error (hủy): the line stays, marked, never renumbered.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     organisation: Mapped[Organisation] = relationship()
     document: Mapped[Document] = relationship()
+    corrections: Mapped[list[EntryCorrection]] = relationship(
+        primaryjoin="and_(EntryCorrection.register == 'dispatch', "
+                    "foreign(EntryCorrection.entry_id) == Dispatch.id)",
+        order_by="EntryCorrection.id", viewonly=True)
     recipients: Mapped[list[Recipient]] = relationship(
         primaryjoin="Recipient.dispatch_id == Dispatch.id", order_by="Recipient.position",
         viewonly=True,
@@ -147,12 +162,34 @@ class Recipient(Base):
     organisation: Mapped[Organisation | None] = relationship()
 
 
+class EntryCorrection(Base):
+    """A correction (đính chính) of a register line: what changed, why, who, when.
+
+    The audit log keeps the before and after states; this row is what the book and the API show.
+    """
+
+    __tablename__ = "entry_corrections"
+    __table_args__ = (
+        CheckConstraint("register IN ('arrival', 'dispatch')", name="register"),
+        Index("ix_entry_corrections_register_entry_id", "register", "entry_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register: Mapped[str] = mapped_column(String(12))  # arrival | dispatch
+    entry_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    #: field → [before, after], as the API names the fields.
+    changes: Mapped[dict[str, list[str | None]]] = mapped_column(JSON)
+
+
 class InboxItem(Base):
     """A document or copy sent to an organisation in the system, waiting for its clerk to register it."""
 
     __tablename__ = "inbox_items"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'registered')", name="status"),
+        CheckConstraint("status IN ('pending', 'registered', 'withdrawn')", name="status"),
         UniqueConstraint("organisation_id", "document_id", "copy_id"),
     )
 

@@ -42,7 +42,9 @@ class ArrivalInput:
 
 
 def snapshot(arrival: Arrival) -> dict[str, Any]:
-    return {
+    """The state the log records for a line (and audit verify checks). A cancellation is
+    added only when there is one, so states recorded before cancellations existed still match."""
+    state: dict[str, Any] = {
         "organisation_id": arrival.organisation_id,
         "document_id": arrival.document_id,
         "copy_id": arrival.copy_id,
@@ -57,6 +59,10 @@ def snapshot(arrival: Arrival) -> dict[str, Any]:
         "file_code": arrival.file_code,
         "note": arrival.note,
     }
+    if arrival.cancelled_at is not None:
+        state["cancelled"] = {"at": arrival.cancelled_at.astimezone(UTC).isoformat(),
+                              "reason": arrival.cancel_reason}
+    return state
 
 
 def dedupe_key(document_id: int, copy_id: int | None) -> str:
@@ -120,7 +126,7 @@ def register(ctx: AppContext, who: Principal, org_code: str, data: ArrivalInput,
                         sender=data.sender, routed_to=data.routed_to, deadline=data.deadline,
                         file_code=data.file_code, note=data.note)
         arrival_id = arrival.id
-    return _written(ctx, arrival_id)
+    return written(ctx, arrival_id)
 
 
 def register_from_inbox(ctx: AppContext, who: Principal, org_code: str, item_id: int, *,
@@ -136,34 +142,38 @@ def register_from_inbox(ctx: AppContext, who: Principal, org_code: str, item_id:
         if item.status == "registered":
             raise Conflict("this inbox item is already registered",
                            existing=f"/arrivals/{item.arrival_id}")
+        if item.status == "withdrawn":
+            raise Conflict("the sender withdrew this item (its number was cancelled or the "
+                           "copy revoked); it is not registered", field="item_id")
         doc = documents.get(s, item.document_id)
         arrival = enter(work, who, org, doc, received_at=received_at or ctx.clock(),
                         copy_id=item.copy_id, sender=item.sender.name, routed_to=routed_to,
                         deadline=deadline, note=note)
         arrival_id = arrival.id
-    return _written(ctx, arrival_id)
+    return written(ctx, arrival_id)
 
 
-def _load(session: Session, arrival_id: int) -> Arrival:
+def load(session: Session, arrival_id: int) -> Arrival:
     arrival = session.scalar(select(Arrival).where(Arrival.id == arrival_id).options(
         selectinload(Arrival.document).selectinload(Document.files),
         selectinload(Arrival.document).selectinload(Document.issuer),
         selectinload(Arrival.document).selectinload(Document.references),
-        selectinload(Arrival.organisation), selectinload(Arrival.events)))
+        selectinload(Arrival.organisation), selectinload(Arrival.events),
+        selectinload(Arrival.corrections)))
     if arrival is None:
         raise NotFound(f"no arrival {arrival_id}")
     return arrival
 
 
-def _written(ctx: AppContext, arrival_id: int) -> Arrival:
+def written(ctx: AppContext, arrival_id: int) -> Arrival:
     """Re-read an entry the caller has just written (no access check, no read logged)."""
     with ctx.reading() as s:
-        return _load(s, arrival_id)
+        return load(s, arrival_id)
 
 
 def get(ctx: AppContext, who: Principal, arrival_id: int) -> Arrival:
     with ctx.reading() as s:
-        arrival = _load(s, arrival_id)
+        arrival = load(s, arrival_id)
         require_read(s, who, arrival.organisation)
         documents.require_visible(who, arrival.document)
         if arrival.document.confidentiality != "NONE":
@@ -222,7 +232,8 @@ def list_for(ctx: AppContext, who: Principal, org_code: str,
                  .options(selectinload(Arrival.document).selectinload(Document.issuer),
                           selectinload(Arrival.document).selectinload(Document.files),
                           selectinload(Arrival.document).selectinload(Document.references),
-                          selectinload(Arrival.organisation), selectinload(Arrival.events))
+                          selectinload(Arrival.organisation), selectinload(Arrival.events),
+                          selectinload(Arrival.corrections))
                  .order_by(Arrival.id.desc()))
         query = _filtered(query, f)
         if f.after_id is not None:
@@ -251,8 +262,11 @@ def list_for(ctx: AppContext, who: Principal, org_code: str,
 def update(ctx: AppContext, who: Principal, arrival_id: int, changes: dict[str, Any]) -> Arrival:
     with ctx.unit_of_work() as work:
         s = work.session
-        arrival = _load(s, arrival_id)
+        arrival = load(s, arrival_id)
         require_clerk_of(who, arrival.organisation)
+        if arrival.cancelled_at is not None:
+            raise Conflict(f"số đến {arrival.arrival_number} is cancelled; a cancelled line is "
+                           "not routed", field="status")
         before = snapshot(arrival)
         new_status = changes.get("status", arrival.status)
         if "routed_to" in changes and changes["routed_to"] and "status" not in changes \
@@ -280,7 +294,7 @@ def update(ctx: AppContext, who: Principal, arrival_id: int, changes: dict[str, 
         s.flush()
         audit_log.record(s, who, "arrival.updated", "arrival", arrival.id,
                          before=before, after=snapshot(arrival))
-    return _written(ctx, arrival_id)
+    return written(ctx, arrival_id)
 
 
 def copy_of(session: Session, arrival: Arrival) -> CertifiedCopy | None:

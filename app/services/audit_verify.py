@@ -425,17 +425,22 @@ REGISTERS: dict[str, Register] = {
         table="arrivals",
         load=_by_id(Arrival, selectinload(Arrival.document).selectinload(Document.files)),
         states={"arrival.registered": _arrival_as_registered,
-                "arrival.updated": _arrival_as_updated},
+                "arrival.updated": _arrival_as_updated,
+                "arrival.corrected": _arrival_as_registered,
+                "arrival.cancelled": _arrival_as_updated},
         all_ids=_all_ids(Arrival)),
     "dispatch": Register(
         table="dispatches",
         load=_by_id(Dispatch, selectinload(Dispatch.document).selectinload(Document.files),
                     selectinload(Dispatch.recipients)),
-        states={"dispatch.registered": _dispatch}, all_ids=_all_ids(Dispatch)),
+        states={"dispatch.registered": _dispatch, "dispatch.corrected": _dispatch,
+                "dispatch.cancelled": _dispatch},
+        all_ids=_all_ids(Dispatch)),
     "user": Register(
         table="users", load=_by_id(User), states={"user.created": _user}),
     "copy": Register(
-        table="certified_copies", load=_by_id(CertifiedCopy), states={"copy.issued": _copy},
+        table="certified_copies", load=_by_id(CertifiedCopy),
+        states={"copy.issued": _copy, "copy.revoked": _copy},
         all_ids=_all_ids(CertifiedCopy)),
     "copy_request": Register(
         table="copy_requests", load=_by_id(CopyRequest),
@@ -444,7 +449,8 @@ REGISTERS: dict[str, Register] = {
         all_ids=_all_ids(CopyRequest)),
     "document": Register(
         table="documents", load=_by_id(Document, selectinload(Document.files)),
-        states={"document.file_added": _document_states}),
+        states={"document.file_added": _document_states,
+                "document.corrected": _document_states}),
     "organisation": Register(
         table="organisations", load=_load_organisations,
         states={"organisation.created": _organisation, "organisation.updated": _organisation},

@@ -160,7 +160,9 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) 
 
 
 def snapshot(copy: CertifiedCopy) -> dict[str, object]:
-    return {
+    """The state the log records for a line of the copy register (and audit verify checks);
+    a revocation is added only when there is one, so earlier states still match."""
+    state: dict[str, object] = {
         "organisation_id": copy.organisation_id, "document_id": copy.document_id,
         "parent_copy_id": copy.parent_copy_id, "kind": copy.kind, "scope_key": copy.scope_key,
         "number": copy.number, "notation": copy.notation, "copy_date": copy.copy_date.isoformat(),
@@ -168,6 +170,10 @@ def snapshot(copy: CertifiedCopy) -> dict[str, object]:
         "pdf_sha256": copy.pdf_sha256, "manifest_sha256": copy.manifest_sha256,
         "certificate_serial": copy.certificate_serial,
     }
+    if copy.revoked_at is not None:
+        state["revoked"] = {"at": format_signing_time_iso(copy.revoked_at),
+                            "reason": copy.revocation_reason}
+    return state
 
 
 def _load(session: Session, copy_id: int) -> CertifiedCopy:
@@ -179,6 +185,12 @@ def _load(session: Session, copy_id: int) -> CertifiedCopy:
     if copy is None:
         raise NotFound(f"no certified copy {copy_id}")
     return copy
+
+
+def written(ctx: AppContext, copy_id: int) -> CertifiedCopy:
+    """Re-read a copy the caller has just written (no access check)."""
+    with ctx.reading() as s:
+        return _load(s, copy_id)
 
 
 def require_copy_access(session: Session, who: Principal, copy: CertifiedCopy) -> None:

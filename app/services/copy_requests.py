@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.context import AppContext
 from app.db import Arrival, CertifiedCopy, CopyRequest, Document, DocumentFile, Organisation
 from app.domain.copy_forms import CopyKind, check_copy_maker, check_copy_source
+from app.domain.dates import to_vn
 from app.domain.doc_types import Family
 from app.domain.errors import DomainError
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -68,13 +69,14 @@ def holds_document(session: Session, org: Organisation, doc: Document) -> bool:
         return True
     return bool(session.scalar(select(exists().where(
         Arrival.organisation_id == org.id, Arrival.document_id == doc.id,
-        Arrival.copy_id.is_(None)))))
+        Arrival.copy_id.is_(None), Arrival.cancelled_at.is_(None)))))
 
 
 def holds_copy(session: Session, org: Organisation, copy: CertifiedCopy) -> bool:
     """The office registered this certified copy on arrival."""
     return bool(session.scalar(select(exists().where(
-        Arrival.organisation_id == org.id, Arrival.copy_id == copy.id))))
+        Arrival.organisation_id == org.id, Arrival.copy_id == copy.id,
+        Arrival.cancelled_at.is_(None)))))
 
 
 def document_pdf(session: Session, doc: Document) -> DocumentFile | None:
@@ -97,6 +99,11 @@ def resolve_source(session: Session, who: Principal, org: Organisation, *,
         if not holds_copy(session, org, parent):
             raise Forbidden(f"{org.code} has not registered the copy {parent.notation} on arrival; "
                             "an office copies only what it holds", field="copy_id")
+        if parent.revoked_at is not None:
+            raise Conflict(f"{parent.notation} was revoked by its office on "
+                           f"{to_vn(parent.revoked_at).strftime('%d/%m/%Y')} "
+                           f"({parent.revocation_reason}); a revoked copy is not copied again",
+                           field="copy_id")
         return Source(parent.document, parent, parent.pdf_sha256, None)
     assert document_id is not None
     doc = session.get(Document, document_id)

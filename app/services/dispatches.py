@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import select
@@ -138,13 +138,14 @@ def deliver(work: Work, sender: Organisation, doc: Document,
     return items
 
 
-def _load(session: Session, dispatch_id: int) -> Dispatch:
+def load(session: Session, dispatch_id: int) -> Dispatch:
     dispatch = session.scalar(select(Dispatch).where(Dispatch.id == dispatch_id).options(
         selectinload(Dispatch.document).selectinload(Document.files),
         selectinload(Dispatch.document).selectinload(Document.issuer),
         selectinload(Dispatch.document).selectinload(Document.references),
         selectinload(Dispatch.organisation),
-        selectinload(Dispatch.recipients).selectinload(Recipient.organisation)))
+        selectinload(Dispatch.recipients).selectinload(Recipient.organisation),
+        selectinload(Dispatch.corrections)))
     if dispatch is None:
         raise NotFound(f"no dispatch {dispatch_id}")
     return dispatch
@@ -152,7 +153,7 @@ def _load(session: Session, dispatch_id: int) -> Dispatch:
 
 def get(ctx: AppContext, who: Principal, dispatch_id: int) -> Dispatch:
     with ctx.reading() as s:
-        dispatch = _load(s, dispatch_id)
+        dispatch = load(s, dispatch_id)
         require_read(s, who, dispatch.organisation)
         documents.require_visible(who, dispatch.document)
         return dispatch
@@ -170,7 +171,8 @@ def list_for(ctx: AppContext, who: Principal, org_code: str, *, year: int | None
                           selectinload(Dispatch.document).selectinload(Document.files),
                           selectinload(Dispatch.document).selectinload(Document.references),
                           selectinload(Dispatch.organisation),
-                          selectinload(Dispatch.recipients).selectinload(Recipient.organisation))
+                          selectinload(Dispatch.recipients).selectinload(Recipient.organisation),
+                          selectinload(Dispatch.corrections))
                  .order_by(Dispatch.id.desc()).limit(limit + 1))
         if year:
             query = query.where(Document.issued_on.between(date(year, 1, 1), date(year, 12, 31)))
@@ -186,11 +188,21 @@ def snapshot(dispatch: Dispatch, doc: Document,
     """The state the log records for a row of the outgoing register (and audit verify checks);
     `recipients` are the nơi nhận names when the relationship is not loaded yet."""
     names = [r.name for r in dispatch.recipients] if recipients is None else recipients
-    return {"organisation_id": dispatch.organisation_id, "number": dispatch.number,
-            "scope_key": dispatch.scope_key, "notation": doc.notation,
-            "archive_unit": dispatch.archive_unit, "copies_count": dispatch.copies_count,
-            "sent_on": None if dispatch.sent_on is None else dispatch.sent_on.isoformat(),
-            "document": documents.snapshot(doc), "recipients": names}
+    state = {"organisation_id": dispatch.organisation_id, "number": dispatch.number,
+             "scope_key": dispatch.scope_key, "notation": doc.notation,
+             "archive_unit": dispatch.archive_unit, "copies_count": dispatch.copies_count,
+             "sent_on": None if dispatch.sent_on is None else dispatch.sent_on.isoformat(),
+             "document": documents.snapshot(doc), "recipients": names}
+    if dispatch.cancelled_at is not None:  # only then, so earlier states still match
+        state["cancelled"] = {"at": dispatch.cancelled_at.astimezone(UTC).isoformat(),
+                              "reason": dispatch.cancel_reason}
+    return state
+
+
+def written(ctx: AppContext, dispatch_id: int) -> Dispatch:
+    """Re-read a line the caller has just written (no access check)."""
+    with ctx.reading() as s:
+        return load(s, dispatch_id)
 
 
 def summary(dispatch: Dispatch) -> dict[str, Any]:

@@ -359,7 +359,7 @@ def confirm(ctx: AppContext, who: Principal, org_code: str, proposal: Proposal,
             else proposal.signature.to_dict(),
         })
         arrival_id = arrival.id
-    return Confirmed(arrival=arrivals._written(ctx, arrival_id), issuer=issuer,
+    return Confirmed(arrival=arrivals.written(ctx, arrival_id), issuer=issuer,
                      issuer_created=created, document_created=doc_created, copies=copies,
                      stamps=stamps, notes=notes)
 

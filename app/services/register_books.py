@@ -27,8 +27,18 @@ from sqlalchemy import ColumnElement, Row, Select, case, distinct, func, or_, se
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from app.context import AppContext
-from app.db import Arrival, CertifiedCopy, Dispatch, Document, Organisation, Recipient
+from app.db import (
+    Arrival,
+    CertifiedCopy,
+    Dispatch,
+    Document,
+    EntryCorrection,
+    Organisation,
+    Recipient,
+)
 from app.domain.copy_forms import CopyKind
+from app.domain.corrections import cancellation_note, correction_note, revocation_note
+from app.domain.dates import to_vn
 from app.domain.doc_types import Family, lookup_type
 from app.domain.marks import Confidentiality
 from app.domain.numbering import RegisterKind
@@ -189,6 +199,14 @@ def _where(owner: InstrumentedAttribute[int], scope: InstrumentedAttribute[str],
     return where
 
 
+def _corrections_of(register: str, entry_id: InstrumentedAttribute[int]) -> tuple[Any, Any]:
+    """How many times a line was corrected, and when last (correlated to the book's rows)."""
+    own = (EntryCorrection.register == register, EntryCorrection.entry_id == entry_id)
+    return (select(func.count()).where(*own).scalar_subquery().label("corrections"),
+            select(func.max(EntryCorrection.at)).where(*own).scalar_subquery()
+            .label("corrected_at"))
+
+
 def _arrival_plan(org: Organisation, period: _Period, q: BookQuery) -> _Plan:
     via_copy = aliased(CertifiedCopy, name="via_copy")
     where = _where(Arrival.organisation_id, Arrival.scope_key, Arrival.received_on, org,
@@ -197,7 +215,9 @@ def _arrival_plan(org: Organisation, period: _Period, q: BookQuery) -> _Plan:
                    Issuer.name.label("issuer"), Issuer.family, Document.notation,
                    Document.issued_on, Document.type_code, Document.title,
                    Document.confidentiality, Arrival.routed_to, Arrival.routed_on,
-                   Arrival.file_code, Arrival.note, via_copy.notation.label("copy_notation"))
+                   Arrival.file_code, Arrival.note, via_copy.notation.label("copy_notation"),
+                   Arrival.cancelled_at, Arrival.cancel_reason,
+                   *_corrections_of("arrival", Arrival.id))
             .join(Document, Arrival.document_id == Document.id)
             .join(Issuer, Document.issuer_id == Issuer.id)
             .outerjoin(via_copy, Arrival.copy_id == via_copy.id)
@@ -211,7 +231,9 @@ def _dispatch_plan(org: Organisation, period: _Period, q: BookQuery) -> _Plan:
                    period, q)
     rows = (select(Dispatch.id, Document.notation, Document.issued_on, Document.type_code,
                    Document.title, Document.confidentiality, Document.signer_name,
-                   Dispatch.archive_unit, Dispatch.copies_count, Dispatch.sent_on, Dispatch.note)
+                   Dispatch.archive_unit, Dispatch.copies_count, Dispatch.sent_on, Dispatch.note,
+                   Dispatch.cancelled_at, Dispatch.cancel_reason,
+                   *_corrections_of("dispatch", Dispatch.id))
             .join(Document, Dispatch.document_id == Document.id)
             .where(*where)
             .order_by(Dispatch.scope_key, Dispatch.number, Document.issued_on, Dispatch.id))
@@ -229,7 +251,8 @@ def _copy_plan(org: Organisation, period: _Period, q: BookQuery) -> _Plan:
                    Document.issued_on, Document.type_code, Document.title,
                    Document.confidentiality, Issuer.name.label("issuer"), Issuer.family,
                    parent.notation.label("parent_notation"),
-                   parent.copy_date.label("parent_date"))
+                   parent.copy_date.label("parent_date"), CertifiedCopy.revoked_at,
+                   CertifiedCopy.revocation_reason)
             .join(Document, CertifiedCopy.document_id == Document.id)
             .join(Issuer, Document.issuer_id == Issuer.id)
             .outerjoin(parent, CertifiedCopy.parent_copy_id == parent.id)
@@ -266,6 +289,16 @@ def _note(*parts: str | None) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def _amendments(r: Row[Any]) -> list[str]:
+    """The marks of a cancelled number and of corrections, first in the note column."""
+    marks: list[str] = []
+    if r.cancelled_at is not None:
+        marks.append(cancellation_note(to_vn(r.cancelled_at).date(), r.cancel_reason or ""))
+    if r.corrections:
+        marks.append(correction_note(to_vn(r.corrected_at).date(), int(r.corrections)))
+    return marks
+
+
 def _arrival_row(r: Row[Any], visible: Sequence[str], _org: Organisation,
                  _recipients: dict[int, str]) -> ArrivalRow:
     return ArrivalRow(
@@ -273,7 +306,7 @@ def _arrival_row(r: Row[Any], visible: Sequence[str], _org: Organisation,
         notation=r.notation, document_date=r.issued_on,
         summary=_summary(r, r.family, visible), recipient=r.routed_to or "",
         transfer_date=r.routed_on,
-        note=_note(*_secret_note(r.confidentiality),
+        note=_note(*_amendments(r), *_secret_note(r.confidentiality),
                    f"Bản sao {r.copy_notation}" if r.copy_notation else None,
                    f"Hồ sơ {r.file_code}" if r.file_code else None, r.note))
 
@@ -285,7 +318,7 @@ def _dispatch_row(r: Row[Any], visible: Sequence[str], org: Organisation,
         summary=_summary(r, org.family, visible), signer=r.signer_name or "",
         recipients=recipients.get(r.id, ""), archive_holder=r.archive_unit or "",
         copies=r.copies_count, transfer_date=r.sent_on,
-        note=_note(*_secret_note(r.confidentiality), r.note))
+        note=_note(*_amendments(r), *_secret_note(r.confidentiality), r.note))
 
 
 def _copy_row(r: Row[Any], visible: Sequence[str], org: Organisation,
@@ -300,7 +333,9 @@ def _copy_row(r: Row[Any], visible: Sequence[str], org: Organisation,
         copy_form=heading[:1] + heading[1:].lower(), source=source, source_issuer=r.issuer,
         summary=_summary(r, r.family, visible), signer=r.signer_name,
         recipients=recipients.get(r.id, ""), copies=r.copies_count,
-        note=_note(*_secret_note(r.confidentiality), pages))
+        note=_note(revocation_note(to_vn(r.revoked_at).date(), r.revocation_reason or "")
+                   if r.revoked_at is not None else None,
+                   *_secret_note(r.confidentiality), pages))
 
 
 _MAPPERS: dict[RegisterKind, Callable[[Row[Any], Sequence[str], Organisation, dict[int, str]],

@@ -29,9 +29,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.context import AppContext
 from app.db import CertifiedCopy, Document, DocumentFile
+from app.domain.dates import to_vn
 from app.domain.notation import notation_key
 from app.errors import Invalid, NotFound, PayloadTooLarge, UnsupportedMedia
 from app.render.verification_report import ReportLink, VerificationReportData
+from app.services.revoked_links import Revocation, revoked_among
 from app.storage import StorageError
 from signing.chain import ParentRef, ResolvedParent
 from signing.manifest import SignedManifest
@@ -92,10 +94,20 @@ class Verification:
     subject: str  # what was verified, for people (file name or copy notation)
     report: VerificationReport
     matches: list[RegisterMatch]
+    #: Links of the chain their office has revoked (the copy itself or a copy it was made from).
+    revocations: list[Revocation] = field(default_factory=list)
 
     @property
     def unmatched(self) -> list[str]:
         return [m.detail for m in self.matches if not m.found]
+
+    @property
+    def revoked(self) -> bool:
+        return bool(self.revocations)
+
+    def revocation_reasons(self) -> list[str]:
+        return [f"{r.notation} was revoked by {r.office} on {to_vn(r.revoked_at):%d/%m/%Y}: "
+                f"{r.reason}" for r in self.revocations]
 
     def to_dict(self) -> dict[str, Any]:
         out = self.report.to_dict()
@@ -105,6 +117,12 @@ class Verification:
             link["register_entry"] = match.to_dict() if match else None
         out["subject"] = self.subject
         out["unmatched"] = self.unmatched
+        out["revocations"] = [r.to_dict() for r in self.revocations]
+        if self.revoked:
+            # The signatures may all hold; the register says the copy no longer stands.
+            out["verdict"], out["ok"] = "REVOKED", False
+            out["reasons"] = [*self.revocation_reasons(), *out["reasons"]]
+            out["summary"] = "REVOKED: " + "; ".join(self.revocation_reasons())
         return out
 
 
@@ -324,7 +342,10 @@ def _verify(ctx: AppContext, subject: str, pdf: bytes, manifests: list[SignedMan
                              budget or DEFAULT_BUDGET)
     except InputProblem as exc:
         raise _input_error(exc, "file") from exc
-    return Verification(subject, report, match_links(ctx, report))
+    with ctx.reading() as s:
+        revoked = revoked_among(s, [ln.pdf_sha256 for ln in report.links])
+    ordered = [revoked[ln.pdf_sha256] for ln in report.links if ln.pdf_sha256 in revoked]
+    return Verification(subject, report, match_links(ctx, report), ordered)
 
 
 def verify_upload(ctx: AppContext, pdf_bytes: bytes, manifest_bytes: bytes | None = None, *,
@@ -397,7 +418,8 @@ def _check_name(name: str) -> str:
 
 
 def build_report_data(report: VerificationReport, matches: Sequence[RegisterMatch], *,
-                      subject: str, generated_at: datetime) -> VerificationReportData:
+                      subject: str, generated_at: datetime,
+                      revocations: Sequence[Revocation] = ()) -> VerificationReportData:
     """The report the auditor files: the chain with the original first, a mark per check."""
     links: list[ReportLink] = []
     notes: list[str] = []
@@ -425,7 +447,11 @@ def build_report_data(report: VerificationReport, matches: Sequence[RegisterMatc
             notes.append(f"Cấp {len(report.links) - 1 - ln.depth} "
                          f"({ln.notation or ln.pdf_sha256[:16]}): {where} – {match.detail}")
     notes.extend(report.notes)
-    if report.unsigned:
+    if revocations:
+        text = "; ".join(f"Bản sao {r.notation} đã bị {r.office} thu hồi ngày "
+                         f"{to_vn(r.revoked_at):%d/%m/%Y}, lý do: {r.reason}"
+                         for r in revocations)
+    elif report.unsigned:
         text = "Tệp PDF không có chữ ký số nào để kiểm tra."
     elif report.ok:
         text = "Mọi chữ ký và mọi liên kết trong chuỗi đều hợp lệ."
@@ -435,7 +461,7 @@ def build_report_data(report: VerificationReport, matches: Sequence[RegisterMatc
         title="BÁO CÁO KIỂM TRA CHỮ KÝ SỐ VÀ CHUỖI SAO VĂN BẢN",
         generated_at=generated_at,
         subject=f"{subject} (sha256 {report.sha256})",
-        verdict_ok=report.ok,
+        verdict_ok=report.ok and not revocations,
         verdict_text=text,
         links=links,
         notes=notes,

@@ -409,11 +409,17 @@ def _id_routes(rec: dict[str, Any], world: Any) -> dict[tuple[str, str], tuple[s
     sha = rec["arrival"]["document"]["files"][0]["sha256"]
     req, d, item = rec["request"]["id"], rec["dispatch"]["id"], rec["inbox"][-1]["id"]
     pdf = {"files": {"file": ("scan.pdf", make_pdf(["scan"]), "application/pdf")}}
+    why = {"json": {"reason": "thử từ cơ quan khác"}}
+    fix = {"json": {"reason": "thử từ cơ quan khác", "title": "Trích yếu khác"}}
     return {
         ("GET", "/arrivals/{arrival_id}"): (f"/arrivals/{a}", None),
         ("PATCH", "/arrivals/{arrival_id}"): (f"/arrivals/{a}", {"json": {"status": "routed"}}),
         ("GET", "/arrivals/{arrival_id}/declared"): (f"/arrivals/{a}/declared", None),
+        ("POST", "/arrivals/{arrival_id}/corrections"): (f"/arrivals/{a}/corrections", fix),
+        ("POST", "/arrivals/{arrival_id}/cancel"): (f"/arrivals/{a}/cancel", why),
         ("GET", "/dispatches/{dispatch_id}"): (f"/dispatches/{d}", None),
+        ("POST", "/dispatches/{dispatch_id}/corrections"): (f"/dispatches/{d}/corrections", fix),
+        ("POST", "/dispatches/{dispatch_id}/cancel"): (f"/dispatches/{d}/cancel", why),
         ("GET", "/documents/{doc_id}"): (f"/documents/{doc}", None),
         ("GET", "/documents/{doc_id}/files/{sha256}"): (f"/documents/{doc}/files/{sha}", None),
         ("POST", "/documents/{doc_id}/files"): (f"/documents/{doc}/files", pdf),
@@ -430,6 +436,7 @@ def _id_routes(rec: dict[str, Any], world: Any) -> dict[tuple[str, str], tuple[s
         ("GET", "/copies/{copy_id}/manifest"): (f"/copies/{c}/manifest", None),
         ("GET", "/copies/{copy_id}/verification"): (f"/copies/{c}/verification", None),
         ("GET", "/copies/{copy_id}/history"): (f"/copies/{c}/history", None),
+        ("POST", "/copies/{copy_id}/revoke"): (f"/copies/{c}/revoke", why),
         ("POST", "/orgs/{code}/inbox/{item_id}/register"): (f"/orgs/{{own}}/inbox/{item}/register",
                                                             {"json": {}}),
         ("POST", "/users/{user_id}/tokens"): (
@@ -469,8 +476,13 @@ def test_another_organisations_ids_answer_403_or_404_and_no_data(
     # nothing changed: the arrival is not routed, the request still pending, the token works,
     # VPDUK's inbox item still waiting
     clerk = world.auth("clerk_vptu")
-    assert client.get(f"/arrivals/{vptu_records['arrival']['id']}",
-                      headers=clerk).json()["status"] == "received"
+    arrival = client.get(f"/arrivals/{vptu_records['arrival']['id']}", headers=clerk).json()
+    assert arrival["status"] == "received" and arrival["cancelled"] is None
+    assert arrival["corrections"] == []
+    dispatch = client.get(f"/dispatches/{vptu_records['dispatch']['id']}", headers=clerk).json()
+    assert dispatch["cancelled"] is None and dispatch["corrections"] == []
+    copy = client.get(f"/copies/{vptu_records['copy']['id']}", headers=clerk).json()
+    assert copy["revoked_at"] is None
     assert client.get(f"/copy-requests/{vptu_records['request']['id']}",
                       headers=clerk).json()["status"] == "pending"
     token = {"Authorization": f"Bearer {vptu_records['token']['token']}"}

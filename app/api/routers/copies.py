@@ -23,11 +23,12 @@ from app.api.schemas.copies import (
     CopyRequestOut,
     CopyRequestPage,
     RefuseIn,
+    RevokeIn,
 )
 from app.api.schemas.registers import DocumentOut
 from app.domain.copy_forms import CopyKind
 from app.errors import NotFound
-from app.services import copies, copy_requests, distribution, scans, verification
+from app.services import copies, copy_requests, distribution, revocation, scans, verification
 from app.services.dispatches import RecipientInput
 from app.services.uploads import check_pdf
 
@@ -97,6 +98,13 @@ def list_copies(code: str, ctx: Ctx, who: Caller, year: QueryYear = None,
 @router.get("/copies/{copy_id}", response_model=CopyOut)
 def get_copy(copy_id: PathId, ctx: Ctx, who: Caller) -> CopyOut:
     return CopyOut.of(copies.get(ctx, who, copy_id))
+
+
+@router.post("/copies/{copy_id}/revoke", response_model=CopyOut, responses=errors(409),
+             summary="Revoke (thu hồi) a copy issued in error: every verification then reports "
+                     "it, and the copies made from it, REVOKED")
+def revoke_copy(copy_id: PathId, body: RevokeIn, ctx: Ctx, who: Caller) -> CopyOut:
+    return CopyOut.of(revocation.revoke(ctx, who, copy_id, body.reason))
 
 
 @router.get("/copies/{copy_id}/pdf", response_class=Response,

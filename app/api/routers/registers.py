@@ -14,11 +14,14 @@ from app.api.deps import Caller, Ctx
 from app.api.problems import errors
 from app.api.schemas.common import PathId, QueryYear
 from app.api.schemas.registers import (
+    ArrivalCorrectionIn,
     ArrivalIn,
     ArrivalOut,
     ArrivalPage,
     ArrivalPatch,
+    CancelIn,
     ContinueIn,
+    DispatchCorrectionIn,
     DispatchIn,
     DispatchOut,
     DispatchPage,
@@ -28,7 +31,7 @@ from app.api.schemas.registers import (
 )
 from app.domain.numbering import RegisterKind
 from app.errors import Invalid
-from app.services import arrivals, deadlines, dispatches, registers
+from app.services import arrivals, corrections, deadlines, dispatches, registers
 from app.services.documents import DocumentInput, Reference
 from app.services.uploads import CheckedPdf, check_pdf
 
@@ -123,6 +126,22 @@ def patch_arrival(arrival_id: PathId, body: ArrivalPatch, ctx: Ctx, who: Caller)
                                          body.model_dump(exclude_unset=True)))
 
 
+@router.post("/arrivals/{arrival_id}/corrections", response_model=ArrivalOut,
+             responses=errors(409),
+             summary="Correct (đính chính) an incoming line: the fields given, with a reason")
+def correct_arrival(arrival_id: PathId, body: ArrivalCorrectionIn, ctx: Ctx,
+                    who: Caller) -> ArrivalOut:
+    values = body.model_dump(exclude_unset=True, exclude={"reason"})
+    return ArrivalOut.of(corrections.correct_arrival(
+        ctx, who, arrival_id, corrections.Correction(reason=body.reason, values=values)))
+
+
+@router.post("/arrivals/{arrival_id}/cancel", response_model=ArrivalOut, responses=errors(409),
+             summary="Cancel (hủy) a số đến given in error: the line stays, marked")
+def cancel_arrival(arrival_id: PathId, body: CancelIn, ctx: Ctx, who: Caller) -> ArrivalOut:
+    return ArrivalOut.of(corrections.cancel_arrival(ctx, who, arrival_id, body.reason))
+
+
 def _dispatch_input(body: DispatchIn) -> dispatches.DispatchInput:
     return dispatches.DispatchInput(
         type_code=body.type_code, title=body.title, issued_on=body.issued_on, unit=body.unit,
@@ -154,10 +173,27 @@ def get_dispatch(dispatch_id: PathId, ctx: Ctx, who: Caller) -> DispatchOut:
     return DispatchOut.of(dispatches.get(ctx, who, dispatch_id))
 
 
+@router.post("/dispatches/{dispatch_id}/corrections", response_model=DispatchOut,
+             responses=errors(409),
+             summary="Correct (đính chính) an outgoing line; its number and notation stay")
+def correct_dispatch(dispatch_id: PathId, body: DispatchCorrectionIn, ctx: Ctx,
+                     who: Caller) -> DispatchOut:
+    values = body.model_dump(exclude_unset=True, exclude={"reason"})
+    return DispatchOut.of(corrections.correct_dispatch(
+        ctx, who, dispatch_id, corrections.Correction(reason=body.reason, values=values)))
+
+
+@router.post("/dispatches/{dispatch_id}/cancel", response_model=DispatchOut,
+             responses=errors(409),
+             summary="Cancel (hủy) an outgoing number given in error, before it travelled")
+def cancel_dispatch(dispatch_id: PathId, body: CancelIn, ctx: Ctx, who: Caller) -> DispatchOut:
+    return DispatchOut.of(corrections.cancel_dispatch(ctx, who, dispatch_id, body.reason))
+
+
 @router.get("/orgs/{code}/inbox", response_model=list[InboxItemOut],
             summary="Documents and copies sent to this office, waiting to be registered")
 def inbox(code: str, ctx: Ctx, who: Caller,
-          status_: Annotated[Literal["pending", "registered"] | None,
+          status_: Annotated[Literal["pending", "registered", "withdrawn"] | None,
                              Query(alias="status")] = "pending") -> list[InboxItemOut]:
     return [InboxItemOut(id=i.id, status=i.status, sender_code=i.sender.code,
                          document_id=i.document_id, notation=i.document.notation,

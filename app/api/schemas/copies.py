@@ -79,6 +79,11 @@ class CopyRequestPage(Page):
     items: list[CopyRequestOut]
 
 
+class RevokeIn(Strict):
+    reason: Text = Field(description="why the copy is revoked (thu hồi); kept in the register",
+                         examples=["cấp nhầm văn bản nguồn"])
+
+
 class CopyOut(BaseModel):
     id: int
     org_code: str
@@ -106,10 +111,13 @@ class CopyOut(BaseModel):
     certificate_serial: str
     pdf_url: str
     manifest_url: str
+    revoked_at: datetime | None = Field(None, description="set when the office revoked it")
+    revocation_reason: str | None = None
 
     @classmethod
     def of(cls, c: Any) -> CopyOut:
         return cls(
+            revoked_at=c.revoked_at, revocation_reason=c.revocation_reason,
             id=c.id, org_code=c.organisation.code, kind=c.kind, number=c.number,
             notation=c.notation, scope_key=c.scope_key, depth=c.depth,
             document_id=c.document_id, document_notation=c.document.notation,

@@ -65,6 +65,58 @@ class ArrivalPatch(Strict):
     comment: Text | None = None
 
 
+class ArrivalCorrectionIn(Strict):
+    """A correction (đính chính) of an incoming line: the fields to set, and why."""
+
+    reason: Text = Field(description="why; kept in the register and the audit log",
+                         examples=["nhập sai trích yếu"])
+    notation: Line60 | None = None
+    issued_on: Day | None = None
+    title: Text | None = None
+    issuer_code: Code | None = None
+    sender: ShortText | None = None
+    received_at: Instant | None = None
+
+
+class DispatchCorrectionIn(Strict):
+    """A correction (đính chính) of an outgoing line; its number and notation stay."""
+
+    reason: Text = Field(description="why; kept in the register and the audit log")
+    title: Text | None = None
+    issued_on: Day | None = None
+    signer_authority: Line200 | None = None
+    signer_title: Line200 | None = None
+    signer_name: Line200 | None = None
+    archive_unit: Line200 | None = None
+    copies_count: int | None = Field(None, ge=1, le=100000)
+
+
+class CancelIn(Strict):
+    reason: Text = Field(description="why the number was given in error (hủy số)",
+                         examples=["cấp trùng số cho văn bản đã vào sổ"])
+
+
+class CorrectionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    actor_id: int
+    reason: str
+    changes: dict[str, list[str | None]] = Field(
+        description="field → [before, after]", examples=[{"title": ["Kết luân", "Kết luận"]}])
+
+
+class CancellationOut(BaseModel):
+    at: datetime
+    reason: str
+
+
+def cancellation_of(row: Any) -> CancellationOut | None:
+    if row.cancelled_at is None:
+        return None
+    return CancellationOut(at=row.cancelled_at, reason=row.cancel_reason or "")
+
+
 class FileOut(BaseModel):
     sha256: str
     size: int
@@ -141,10 +193,14 @@ class ArrivalOut(BaseModel):
     copy_id: int | None
     document: DocumentOut
     history: list[ArrivalEventOut]
+    cancelled: CancellationOut | None = Field(None, description="set when the number is cancelled")
+    corrections: list[CorrectionOut] = Field(default_factory=list)
 
     @classmethod
     def of(cls, a: Any) -> ArrivalOut:
         return cls(
+            cancelled=cancellation_of(a),
+            corrections=[CorrectionOut.model_validate(c) for c in a.corrections],
             id=a.id, org_code=a.organisation.code, arrival_number=a.arrival_number,
             scope_key=a.scope_key, received_on=a.received_on, received_at=a.received_at,
             sender=a.sender, routed_to=a.routed_to, routed_on=a.routed_on, deadline=a.deadline,
@@ -197,10 +253,14 @@ class DispatchOut(BaseModel):
     archive_unit: str | None
     copies_count: int | None
     sent_on: date | None
+    cancelled: CancellationOut | None = Field(None, description="set when the number is cancelled")
+    corrections: list[CorrectionOut] = Field(default_factory=list)
 
     @classmethod
     def of(cls, d: Any) -> DispatchOut:
         return cls(
+            cancelled=cancellation_of(d),
+            corrections=[CorrectionOut.model_validate(c) for c in d.corrections],
             id=d.id, org_code=d.organisation.code, number=d.number, scope_key=d.scope_key,
             notation=d.document.notation, document=DocumentOut.of(d.document),
             recipients=[RecipientOut(org_code=None if r.organisation is None

@@ -56,11 +56,20 @@ class LinkOut(BaseModel):
     register_entry: RegisterMatchOut | None
 
 
+class RevocationOut(BaseModel):
+    copy_id: int
+    notation: str = Field(examples=["397-BS/VPTU"])
+    office: str = Field(description="the office that issued and revoked it (code)")
+    revoked_at: str = Field(examples=["2020-02-05T09:00:00+07:00"])
+    reason: str
+
+
 class VerificationOut(BaseModel):
     subject: str
     sha256: str
-    verdict: Literal["VALID", "INVALID", "UNSIGNED"] = Field(
-        description="UNSIGNED: the PDF carries no signature (answered 200, not an error)")
+    verdict: Literal["VALID", "INVALID", "UNSIGNED", "REVOKED"] = Field(
+        description="UNSIGNED: the PDF carries no signature (answered 200, not an error); "
+                    "REVOKED: the copy, or a copy it was made from, was revoked by its office")
     ok: bool
     summary: str
     chain: list[str | None] = Field(examples=[["30-SL/VPDUK", "397-BS/VPTU", "160-TB/TW"]])
@@ -68,3 +77,5 @@ class VerificationOut(BaseModel):
     links: list[LinkOut]
     notes: list[str]
     unmatched: list[str] = Field(description="links the register does not know")
+    revocations: list[RevocationOut] = Field(
+        default_factory=list, description="links of the chain their office revoked")
