@@ -313,16 +313,17 @@ def _manifest_checks(
 
 
 def _add_time_order(links: list[LinkResult]) -> None:
+    """A copy may not be signed before its source. Signing times are whole seconds, so a copy
+    made in the same second as its source (a copy of a copy issued at once) is in order."""
     for child, parent in itertools.pairwise(links):
         if child.signed_at is None or parent.signed_at is None:
             continue
-        later = parse_iso(child.signed_at) > parse_iso(parent.signed_at)
-        child.checks.append(
-            Check(
-                "time order",
-                later,
-                f"signed {child.signed_at}, after its source ({parent.signed_at})"
-                if later
-                else f"signed {child.signed_at}, not after its source ({parent.signed_at})",
-            )
-        )
+        child.checks.append(_time_order(child.signed_at, parent.signed_at))
+
+
+def _time_order(child: str, parent: str) -> Check:
+    child_at, parent_at = parse_iso(child), parse_iso(parent)
+    if child_at < parent_at:
+        return Check("time order", False, f"signed {child}, before its source ({parent})")
+    when = "after" if child_at > parent_at else "in the same second as"
+    return Check("time order", True, f"signed {child}, {when} its source ({parent})")

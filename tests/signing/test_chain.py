@@ -251,7 +251,7 @@ def test_child_signed_before_parent_fails_time_order(
     c = make_copy(chain[2].pdf, chain[2].manifest, office, early, "45-BS/VPTU", font_path)
     rep = verify_chain(c.pdf, trust, None, c.manifest)
     check = rep.links[0].check("time order")
-    assert not check.ok and "not after its source (2020-02-06T14:00:23+07:00)" in check.reason
+    assert not check.ok and "before its source (2020-02-06T14:00:23+07:00)" in check.reason
 
 
 def test_unsigned_original_is_accepted_by_digest(

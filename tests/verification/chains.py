@@ -7,6 +7,7 @@ signs its manifest and then the PDF. Used by the verification tests and bench/be
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from io import BytesIO
@@ -88,8 +89,10 @@ def sign_original(pdf: bytes, identity: SigningIdentity, when: datetime = T_ORIG
 
 
 def build_chain(ca: DevCA, depth: int, original: bytes | None = None,
-                identities: dict[str, SigningIdentity] | None = None) -> Chain:
-    """The original and `depth` copies: the seed's two first, then 4x-BS/VPTU and 3x-SL/VPDUK."""
+                identities: dict[str, SigningIdentity] | None = None,
+                times: Sequence[datetime] = ()) -> Chain:
+    """The original and `depth` copies: the seed's two first, then 4x-BS/VPTU and 3x-SL/VPDUK.
+    `times`, when given, are the copies' signing times (oldest copy first)."""
     ids = dict(identities or {})
 
     def ident(code: str) -> SigningIdentity:
@@ -110,6 +113,8 @@ def build_chain(ca: DevCA, depth: int, original: bytes | None = None,
             code = "VPTU" if i % 2 == 0 else "VPDUK"
             notation = f"{40 + i}-BS/VPTU" if code == "VPTU" else f"{30 + i}-SL/VPDUK"
             when = SEED_COPIES[-1][2] + timedelta(days=i)
+        if i < len(times):
+            when = times[i]
         spec = CopySpec(
             kind=CopyKind.SAO_LUC, notation=notation, place="Đắk Nông", copy_date=when.date(),
             signed_at=when, signer_authority="", signer_title="CHÁNH VĂN PHÒNG",
