@@ -34,7 +34,7 @@ demo: migrate
 	$(BIN)/vanthu demo
 
 run: demo
-	$(BIN)/vanthu serve --host 127.0.0.1 --port 8000
+	$(BIN)/vanthu serve --host 127.0.0.1 --port $(or $(PORT),8000)
 
 test: install tools test-sqlite test-postgres
 

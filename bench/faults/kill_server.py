@@ -53,9 +53,21 @@ def _kill_on_new_file(service: Service, timeout: float) -> bool:
     return False
 
 
+async def _until_acknowledged(ledger: Ledger, arrivals: int, copies: int,
+                              timeout: float) -> None:
+    """Wait until the ledger holds enough acknowledged writes, or `timeout` seconds: on a busy
+    machine the traffic is slower, so the run waits for what it asserts on, not for a time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and (len(ledger.arrivals) < arrivals
+                                           or len(ledger.copies) < copies):
+        await asyncio.sleep(0.1)
+
+
 async def _burst(service: Service, ledger: Ledger, seconds: float, kill_after: float | None,
-                 aimed: bool = False) -> float | None:
-    """Traffic for `seconds`, or until the kill; returns when the kill was done."""
+                 aimed: bool = False, until: tuple[int, int] | None = None,
+                 timeout: float = 120.0) -> float | None:
+    """Traffic for `seconds` (and, with `until`, on until that many arrivals and copies are
+    acknowledged in all, at most `timeout` s), or until the kill; returns when it was done."""
     async with service.client("clerk") as clerk, service.client("department") as department:
         document_id = await seed_document_id(clerk)
         stop = asyncio.Event()
@@ -63,6 +75,8 @@ async def _burst(service: Service, ledger: Ledger, seconds: float, kill_after: f
         killed_at = None
         if kill_after is None:
             await asyncio.sleep(seconds)
+            if until is not None:
+                await _until_acknowledged(ledger, *until, timeout)
         else:
             await asyncio.sleep(kill_after)
             loop = asyncio.get_running_loop()
@@ -78,7 +92,10 @@ async def _burst(service: Service, ledger: Ledger, seconds: float, kill_after: f
 
 
 def run(folder: Path, database_url: str, *, cycles: int = 3, burst: float = 3.0,
-        workers: int = 2, seed: int | None = None) -> dict[str, Any]:
+        workers: int = 2, seed: int | None = None,
+        acknowledged_at_least: tuple[int, int] = (0, 0)) -> dict[str, Any]:
+    """`acknowledged_at_least`: (arrivals, copies) the final clean burst drives traffic until
+    (bounded in time), so a run on a busy machine still has something to check."""
     rng = random.Random(seed)
     service = Service(folder, database_url, workers=workers,
                       settings={"VANTHU_STORAGE_SWEEP_GRACE_SECONDS": str(GRACE_SECONDS)})
@@ -105,7 +122,7 @@ def run(folder: Path, database_url: str, *, cycles: int = 3, burst: float = 3.0,
                                  if o.status is None and t0 <= o.started < killed_at),
                 "after_kill": killed.to_dict(), "orphans_before_restart": killed.orphans,
                 "after_restart": restarted.to_dict()})
-        asyncio.run(_burst(service, ledger, 1.0, None))
+        asyncio.run(_burst(service, ledger, 1.0, None, until=acknowledged_at_least))
         service.stop()
         final = check(database_url, service.store, ledger)
         audit = service.cli("audit", "verify", check=False)

@@ -24,7 +24,8 @@ def _no_problems(result: dict[str, Any]) -> None:
 
 
 def _kill(folder: Path, url: str) -> None:
-    result = kill_server.run(folder, url, cycles=2, burst=2.0, workers=2, seed=1)
+    result = kill_server.run(folder, url, cycles=2, burst=2.0, workers=2, seed=1,
+                             acknowledged_at_least=(5, 1))
     for cycle in result["cycles"]:
         # before the restart: nothing acknowledged lost, no gap, no duplicate (orphans aside)
         assert not [p for p in cycle["after_kill"]["problems"] if "no row names" not in p]
@@ -32,6 +33,8 @@ def _kill(folder: Path, url: str) -> None:
         assert cycle["after_restart"]["ok"], cycle["after_restart"]["problems"]
         assert cycle["after_restart"]["orphans"] == 0
     _no_problems(result)
+    # The final burst runs until 5 arrivals and a copy are acknowledged (bounded in time, not
+    # by the machine's speed); what was acknowledged is what the checks above proved kept.
     acknowledged = result["traffic"]["acknowledged"]
     assert acknowledged["arrivals"] >= 5 and acknowledged["copies"] >= 1, result["traffic"]
     assert result["ok"]
