@@ -62,6 +62,16 @@ def build_world(ctx: AppContext) -> Any:
     return World(tokens=result, user_ids=ids)
 
 
+def add_clerk(ctx: Any, world: Any, key: str, org_code: str, clearance: str) -> dict[str, str]:
+    """One more clerk of `org_code` with `clearance`; returns its auth headers."""
+    with ctx.unit_of_work() as work:
+        org = work.session.query(Organisation).filter_by(code=org_code).one()
+        user = tokens.add_user(work.session, org, key, "clerk", clearance)
+        token = tokens.add_token(work.session, user, key)
+    world.tokens[key] = token
+    return world.auth(key)
+
+
 def seed_arrival_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "issuer_code": "TW",

@@ -80,6 +80,7 @@ def enter(work: Work, who: Principal, org: Organisation, doc: Document, *,
           file_code: str | None = None, note: str | None = None) -> Arrival:
     """Number and write the register row (inside the caller's unit of work)."""
     s = work.session
+    documents.require_visible(who, doc)  # before any number is taken
     key = dedupe_key(doc.id, copy_id)
     documents.ensure_not_registered(_existing(s, org.id, key), org.code)
     received_on = to_vn(received_at).date()
@@ -115,6 +116,7 @@ def register(ctx: AppContext, who: Principal, org_code: str, data: ArrivalInput,
         s = work.session
         org = get_by_code(s, org_code)
         require_clerk_of(who, org)
+        documents.require_level(who, data.document.confidentiality)
         issuer = s.scalar(select(Organisation).where(Organisation.code == data.issuer_code))
         if issuer is None:
             raise Invalid(f"no organisation with code {data.issuer_code!r}; create the issuer "
@@ -264,6 +266,7 @@ def update(ctx: AppContext, who: Principal, arrival_id: int, changes: dict[str, 
         s = work.session
         arrival = load(s, arrival_id)
         require_clerk_of(who, arrival.organisation)
+        documents.require_visible(who, arrival.document)
         if arrival.cancelled_at is not None:
             raise Conflict(f"số đến {arrival.arrival_number} is cancelled; a cancelled line is "
                            "not routed", field="status")

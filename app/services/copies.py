@@ -9,6 +9,7 @@ The signing time is the service's clock, never a value a client sends.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,6 +37,7 @@ from app.services.access import Principal, readable_org_ids, require_read
 from app.services.copy_pdf import CopyOffice, CopySpec, make_copy_files
 from app.services.dispatches import RecipientInput
 from app.services.organisations import get_by_code
+from app.storage import StorageError
 
 DEFAULT_ARCHIVE_LINE = "Lưu VT"
 
@@ -101,7 +103,12 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) 
             raise Conflict(f"{source.notation} has no PDF on file; upload the scan of the paper "
                            f"copy the office holds (POST /documents/{source.document.id}/files) "
                            "and approve again", field="document_id")
-        source_pdf = ctx.store.get(source.sha256)
+        source_pdf = _intact_source(ctx, source.sha256, source.notation,
+                                    "copy_id" if source.parent else "document_id")
+        if source.document.confidentiality != "NONE" and who.role != "head":
+            # State secrets are copied only on the head's decision (ND 30 Đ27.2, secrets law)
+            raise Forbidden(f"{source.notation} is {source.document.confidentiality}: copying "
+                            f"it needs the approval of the head of {org.code}", field="role")
 
         signed_at = ctx.clock()
         copy_date = to_vn(signed_at).date()
@@ -157,6 +164,21 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) 
         copy_id = copy.id
     with ctx.reading() as s:
         return _load(s, copy_id)
+
+
+def _intact_source(ctx: AppContext, digest: str, notation: str, field_name: str) -> bytes:
+    """The stored source file, refused (409, no number spent) when it is missing or no longer
+    matches the digest the register recorded: a copy of it would be signed over damage."""
+    try:
+        data = ctx.store.get(digest)
+    except StorageError:
+        raise Conflict(f"the stored file of {notation} (sha256 {digest}) is missing; restore it "
+                       "from a backup before copying", field=field_name) from None
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise Conflict(f"the stored file of {notation} (sha256 {digest}) is damaged: its content "
+                       "no longer matches the register; restore it from a backup before "
+                       "copying", field=field_name)
+    return data
 
 
 def snapshot(copy: CertifiedCopy) -> dict[str, object]:

@@ -93,12 +93,11 @@ def resolve_source(session: Session, who: Principal, org: Organisation, *,
                       "received), not both", field="document_id")
     if copy_id is not None:
         parent = session.get(CertifiedCopy, copy_id)
-        if parent is None:
-            raise NotFound(f"no certified copy {copy_id}", field="copy_id")
+        # A copy the office has not registered is not named: nothing of another office's records.
+        if parent is None or not holds_copy(session, org, parent):
+            raise NotFound(f"no certified copy {copy_id} in the incoming register of {org.code}; "
+                           "an office copies only what it holds", field="copy_id")
         documents.require_visible(who, parent.document)
-        if not holds_copy(session, org, parent):
-            raise Forbidden(f"{org.code} has not registered the copy {parent.notation} on arrival; "
-                            "an office copies only what it holds", field="copy_id")
         if parent.revoked_at is not None:
             raise Conflict(f"{parent.notation} was revoked by its office on "
                            f"{to_vn(parent.revoked_at).strftime('%d/%m/%Y')} "
@@ -107,12 +106,10 @@ def resolve_source(session: Session, who: Principal, org: Organisation, *,
         return Source(parent.document, parent, parent.pdf_sha256, None)
     assert document_id is not None
     doc = session.get(Document, document_id)
-    if doc is None:
-        raise NotFound(f"no document {document_id}", field="document_id")
+    if doc is None or not holds_document(session, org, doc):
+        raise NotFound(f"no document {document_id} that {org.code} issued or registered on "
+                       "arrival; an office copies only what it holds", field="document_id")
     documents.require_visible(who, doc)
-    if not holds_document(session, org, doc):
-        raise Forbidden(f"{org.code} does not hold {doc.notation}: it neither issued it nor "
-                        "registered it on arrival", field="document_id")
     if pinned_sha256 is not None:
         return Source(doc, None, pinned_sha256, doc.page_count)
     pdf = document_pdf(session, doc)
@@ -179,6 +176,7 @@ def refuse(ctx: AppContext, who: Principal, request_id: int, reason: str) -> Cop
         s = work.session
         request = lock(s, request_id)
         require_decider(who, request.organisation)
+        documents.require_visible(who, request.document)
         require_pending(request)
         if not reason.strip():
             raise Invalid("a refusal gives its reason", field="reason")

@@ -84,6 +84,7 @@ def register(ctx: AppContext, who: Principal, org_code: str, data: DispatchInput
         s = work.session
         org = get_by_code(s, org_code)
         require_clerk_of(who, org)
+        documents.require_level(who, data.confidentiality)  # before any number is taken
         issued_on = data.issued_on or to_vn(ctx.clock()).date()
         family = Family(org.family)
         if data.type_code and lookup_type(family, data.type_code, issued_on) is None:

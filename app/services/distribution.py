@@ -48,9 +48,16 @@ def build(session: Session, who: Principal, doc: Document) -> Node:
                                            selectinload(CertifiedCopy.recipients)
                                            .selectinload(Recipient.organisation))
                                   .order_by(CertifiedCopy.signed_at, CertifiedCopy.id)))
-    if who.role == "auditor":  # an auditor sees the offices in its remit
-        remit = descendant_ids(session, who.org_id)
-        copies = [c for c in copies if c.organisation_id in remit]
+    # The caller sees the số đến of its own offices only (an auditor: those in its remit), and
+    # the copies its offices made or received with the copies they descend from.
+    remit = readable_org_ids(session, who) if who.role != "auditor" \
+        else descendant_ids(session, who.org_id)
+    own = [a for a in arrivals if a.organisation_id in remit]
+    copies = _visible_copies(copies, own, remit)
+    # A copy reproduces the arrival stamp of what it was made from: that số đến is seen too.
+    sources = {(c.organisation_id, c.parent_copy_id) for c in copies}
+    arrivals = [a for a in arrivals if a.organisation_id in remit
+                or (a.organisation_id, a.copy_id) in sources]
     by_copy: dict[int | None, list[Arrival]] = {}
     for arrival in arrivals:
         by_copy.setdefault(arrival.copy_id, []).append(arrival)
@@ -84,6 +91,23 @@ def build(session: Session, who: Principal, doc: Document) -> Node:
     return {"document_id": doc.id, "notation": doc.notation, "issuer": doc.issuer.name,
             "issued_on": doc.issued_on.isoformat(), "received": received(None),
             "copies": [copy_node(c) for c in children.get(None, [])]}
+
+
+def _visible_copies(copies: list[CertifiedCopy], arrivals: list[Arrival],
+                    remit: set[int]) -> list[CertifiedCopy]:
+    by_id = {c.id: c for c in copies}
+    seen: set[int] = set()
+    todo = [c.id for c in copies if c.organisation_id in remit]
+    todo += [a.copy_id for a in arrivals if a.copy_id is not None]
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in by_id:
+            continue
+        seen.add(current)
+        parent = by_id[current].parent_copy_id
+        if parent is not None:
+            todo.append(parent)
+    return [c for c in copies if c.id in seen]
 
 
 def draw(root: Node, mark_copy_id: int | None = None) -> str:

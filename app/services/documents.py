@@ -117,6 +117,13 @@ def attach_pdf(work: Work, store: FileStore, who: Principal, doc: Document,
     return row
 
 
+def require_level(who: Principal, confidentiality: str) -> None:
+    """A document is written only by someone cleared for its độ mật."""
+    if not who.may_see_level(confidentiality):
+        raise Forbidden(f"a {confidentiality} document needs that clearance; yours is "
+                        f"{who.clearance}", field="confidentiality")
+
+
 def require_visible(who: Principal, doc: Document) -> None:
     if not who.may_see_level(doc.confidentiality):
         raise Forbidden(f"document {doc.id} is {doc.confidentiality}; your clearance is "

@@ -280,7 +280,30 @@ def register_resolver(ctx: AppContext) -> Callable[[ParentRef], ResolvedParent |
     return resolve
 
 
-def _match(s: Session, depth: int, digest: str, notation: str | None) -> RegisterMatch:
+def _match(s: Session, depth: int, digest: str, notation: str | None,
+           levels: tuple[str, ...] | None = None) -> RegisterMatch:
+    """What the register holds for one link; with ``levels`` (the caller's clearance) a document
+    or copy above it is not named: to that caller the register does not hold it."""
+    match = _find(s, depth, digest, notation)
+    if levels is None or match.kind is None or match.id is None:
+        return match
+    doc_level = s.scalar(select(Document.confidentiality).where(Document.id == (
+        match.id if match.kind == "document" else
+        select(CertifiedCopy.document_id).where(CertifiedCopy.id == match.id)
+        .scalar_subquery())))
+    if doc_level in levels:
+        return match
+    return _not_found(depth, digest, notation)
+
+
+def _not_found(depth: int, digest: str, notation: str | None) -> RegisterMatch:
+    what = notation or f"sha256 {digest}"
+    return RegisterMatch(depth, False, None, None, None, None, None, False,
+                         f"link {depth} ({what}): not in the register, neither by digest nor by "
+                         "notation")
+
+
+def _find(s: Session, depth: int, digest: str, notation: str | None) -> RegisterMatch:
     copy = s.scalar(select(CertifiedCopy).options(selectinload(CertifiedCopy.organisation))
                     .where(CertifiedCopy.pdf_sha256 == digest).limit(1))
     if copy is not None:
@@ -313,15 +336,13 @@ def _match(s: Session, depth: int, digest: str, notation: str | None) -> Registe
                                  named.issuer.code, "notation", False,
                                  f"document {named.notation} of {named.issuer.code} has this "
                                  "notation, but none of its files has this digest")
-    what = notation or f"sha256 {digest}"
-    return RegisterMatch(depth, False, None, None, None, None, None, False,
-                         f"link {depth} ({what}): not in the register, neither by digest nor by "
-                         "notation")
+    return _not_found(depth, digest, notation)
 
 
-def match_links(ctx: AppContext, report: VerificationReport) -> list[RegisterMatch]:
+def match_links(ctx: AppContext, report: VerificationReport,
+                levels: tuple[str, ...] | None = None) -> list[RegisterMatch]:
     with ctx.reading() as s:
-        return [_match(s, ln.depth, ln.pdf_sha256, ln.notation) for ln in report.links]
+        return [_match(s, ln.depth, ln.pdf_sha256, ln.notation, levels) for ln in report.links]
 
 
 # -- use cases ---------------------------------------------------------------------------------
@@ -336,7 +357,7 @@ def _input_error(exc: InputProblem, field_name: str) -> Exception:
 
 
 def _verify(ctx: AppContext, subject: str, pdf: bytes, manifests: list[SignedManifest],
-            budget: Budget | None) -> Verification:
+            budget: Budget | None, levels: tuple[str, ...] | None = None) -> Verification:
     try:
         report = run_bounded(pdf, manifests, ctx.keys.trust_store(), register_resolver(ctx),
                              budget or DEFAULT_BUDGET)
@@ -345,13 +366,15 @@ def _verify(ctx: AppContext, subject: str, pdf: bytes, manifests: list[SignedMan
     with ctx.reading() as s:
         revoked = revoked_among(s, [ln.pdf_sha256 for ln in report.links])
     ordered = [revoked[ln.pdf_sha256] for ln in report.links if ln.pdf_sha256 in revoked]
-    return Verification(subject, report, match_links(ctx, report), ordered)
+    return Verification(subject, report, match_links(ctx, report, levels), ordered)
 
 
 def verify_upload(ctx: AppContext, pdf_bytes: bytes, manifest_bytes: bytes | None = None, *,
-                  filename: str | None = None, budget: Budget | None = None) -> Verification:
+                  filename: str | None = None, budget: Budget | None = None,
+                  levels: tuple[str, ...] | None = None) -> Verification:
     """Verify a PDF someone received (and optionally its manifest) against our trust roots and
-    the register. 413 too large, 415 not a PDF, 422 damaged/truncated or too complex."""
+    the register. 413 too large, 415 not a PDF, 422 damaged/truncated or too complex.
+    ``levels`` are the độ mật the caller may see: register entries above them are not named."""
     limit = ctx.settings.max_upload_bytes
     if len(pdf_bytes) > limit:
         raise PayloadTooLarge(f"the file is {len(pdf_bytes)} bytes; the limit is {limit} bytes",
@@ -371,7 +394,7 @@ def verify_upload(ctx: AppContext, pdf_bytes: bytes, manifest_bytes: bytes | Non
             raise Invalid(exc.message, field="manifest") from exc
     from app.services.uploads import safe_filename
 
-    return _verify(ctx, safe_filename(filename), pdf_bytes, manifests, budget)
+    return _verify(ctx, safe_filename(filename), pdf_bytes, manifests, budget, levels)
 
 
 def verify_copy(ctx: AppContext, copy_id: int, *, budget: Budget | None = None) -> Verification:

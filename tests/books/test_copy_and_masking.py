@@ -11,7 +11,7 @@ from app.render.register_book import columns
 from app.services.register_books import masked_summary
 from tests.books.conftest import read_csv, register
 from tests.copies.test_copy_workflow import APPROVE_VPDUK, SIGNED_2, ask, issue_first_copy
-from tests.factories import seed_arrival_body
+from tests.factories import add_clerk, seed_arrival_body
 from tests.render.conftest import Poppler, squash
 
 
@@ -75,15 +75,18 @@ SECRET_TITLE = "Báo cáo tình hình an ninh chính trị nội bộ tháng 3"
 TOP_SECRET_TITLE = "Phương án bảo vệ Đại hội Đảng bộ tỉnh"
 
 
-def confidential_register(client: Any, world: Any) -> None:
-    """VPTU registers an ordinary document, a MẬT one and a TỐI MẬT one (numbers 1, 2, 3)."""
+def confidential_register(client: Any, world: Any, ctx: Any) -> None:
+    """VPTU registers an ordinary document, a MẬT one and a TỐI MẬT one (numbers 1, 2, 3); the
+    TỐI MẬT one by a clerk cleared for it."""
+    add_clerk(ctx, world, "clerk_vptu_tm", "VPTU", "TOI_MAT")
     for notation, title, level in [("40-CV/TW", "Về việc tổng kết công tác năm", "NONE"),
                                    ("41-BC/TW", SECRET_TITLE, "MAT"),
                                    ("42-CV/TW", TOP_SECRET_TITLE, "TOI_MAT")]:
         body = seed_arrival_body(received_at="2020-03-25T08:00:00+07:00")
         body["document"].update(notation=notation, title=title, confidentiality=level,
                                 references=[], issued_on="2020-03-20")
-        register(client, world, "clerk_vptu", "VPTU", body)
+        register(client, world, "clerk_vptu_tm" if level == "TOI_MAT" else "clerk_vptu",
+                 "VPTU", body)
 
 
 def book_events(ctx: Any) -> list[AuditEvent]:
@@ -94,7 +97,7 @@ def book_events(ctx: Any) -> list[AuditEvent]:
 
 def test_confidential_lines_keep_their_number_but_not_their_summary(
         client: Any, world: Any, ctx: Any, poppler: Poppler) -> None:
-    confidential_register(client, world)
+    confidential_register(client, world, ctx)
     url = "/orgs/VPTU/registers/arrival/book?year=2020"
     # a department user without clearance: every number, no secret summary
     r = client.get(url + "&format=csv", headers=world.auth("dept_vptu"))

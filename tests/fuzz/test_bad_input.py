@@ -473,6 +473,14 @@ def test_another_organisations_ids_answer_403_or_404_and_no_data(
             assert r.headers["content-type"] == PROBLEM
         leaked = [s for s in secrets if s in r.text]
         assert not leaked, (who, method, template, leaked, r.text[:300])
+    # requests that name VPTU's records by an id in the body: not found, nothing named
+    for body in ({"document_id": rec["arrival"]["document"]["id"]}, {"copy_id": rec["copy"]["id"]}):
+        r = client.post(f"/orgs/{own}/copy-requests", headers=world.auth(who),
+                        json={"kind": "SAO_LUC", "reason": "xem thử",
+                              "recipients": [{"name": "Lưu"}], **body})
+        assert r.status_code in (403, 404), (who, body, r.text[:300])
+        leaked = [s for s in secrets if s in r.text]
+        assert not leaked, (who, body, leaked, r.text[:300])
     # nothing changed: the arrival is not routed, the request still pending, the token works,
     # VPDUK's inbox item still waiting
     clerk = world.auth("clerk_vptu")

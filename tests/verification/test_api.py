@@ -217,3 +217,24 @@ def test_a_200_mb_upload_is_refused_with_413_unread(api: TestClient, world: Worl
     status, body, pulled = _asgi_post(api.app, [*auth, *ctype], total)
     assert status == 413 and "larger than" in body["detail"], body
     assert pulled <= api.app.state.ctx.settings.max_upload_bytes + 2 * 1024 * 1024
+
+
+def test_a_secret_document_is_not_named_to_a_caller_without_clearance(
+        api: TestClient, world: World, ctx: AppContext, chain3: Chain) -> None:
+    """clerk_tttu (no clearance) uploads a chain whose original the register holds as MẬT: the
+    verdict stands, but no register entry of that document or its copies is named."""
+    register_chain(ctx, chain3, world.user_ids["clerk_vptu"])
+    with ctx.unit_of_work() as work:
+        from app.db import Document
+        for doc in work.session.query(Document).all():
+            doc.confidentiality = "MAT"
+    body = post(api, world, chain3.top).json()
+    assert body["verdict"] == "VALID"
+    assert all(ln["register_entry"]["found"] is False for ln in body["links"])
+    for link in body["links"]:
+        entry = link["register_entry"]
+        assert (entry["id"], entry["organisation"], entry["notation"]) == (None, None, None)
+    cleared = api.post("/verify", files={"file": ("c.pdf", chain3.top, "application/pdf")},
+                       headers=world.auth("clerk_vptu")).json()
+    assert [ln["register_entry"]["by"] for ln in cleared["links"]] == \
+        ["pdf digest"] * 3 + ["file digest"]

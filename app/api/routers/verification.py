@@ -44,5 +44,6 @@ async def verify_upload(
     envelope = (await _read(manifest, verification.MAX_MANIFEST_BYTES, "manifest")
                 if manifest is not None else None)
     result = await run_in_threadpool(verification.verify_upload, ctx, pdf, envelope,
-                                     filename=file.filename)
+                                     filename=file.filename,
+                                     levels=who.visible_levels())
     return report_response(ctx, result, format_)
