@@ -1,10 +1,14 @@
-"""The certified-copy block page (trang sao văn bản): one A4 page appended to the copied pages.
+"""The certified-copy block (trang sao văn bản): A4 page(s) appended to the copied pages.
 
 Layout per ND 30 Phụ lục I Phần II (State) and HD 36-HD/VPTW khoản 3 (Party): a solid line across
 the full text width, then two columns: left the copying office (parent, name, Party "*" or State
 rule), the copy number; right the copy form (SAO Y / SAO LỤC / TRÍCH SAO) and the italic place
 and date. Below: left "Nơi nhận:" and its list, right the signer's authority and title, the box
 where the signing library draws the visible signature, and the signer's name.
+
+A nơi nhận list too long for the first page continues at the top of further pages (an item's
+wrapped lines kept together); the signer's block stays on the first page, beside the list's
+start, with the copy number and date it attests. A note follows the last item.
 """
 
 from __future__ import annotations
@@ -20,12 +24,13 @@ from reportlab.pdfgen.canvas import Canvas
 from app.render.fonts import Style, face, register_fonts
 from app.render.text import format_recipients, nfc, wrap
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
+PAGE_WIDTH: float = A4[0]
+PAGE_HEIGHT: float = A4[1]
 #: ND 30 Phụ lục I, I.5: top 20-25 mm, bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
-MARGIN_LEFT = 30 * mm
-MARGIN_RIGHT = 15 * mm
-MARGIN_TOP = 20 * mm
-MARGIN_BOTTOM = 20 * mm
+MARGIN_LEFT: float = 30 * mm
+MARGIN_RIGHT: float = 15 * mm
+MARGIN_TOP: float = 20 * mm
+MARGIN_BOTTOM: float = 20 * mm
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 LEFT_WIDTH = TEXT_WIDTH * 0.45
 RIGHT_X = MARGIN_LEFT + LEFT_WIDTH
@@ -42,6 +47,8 @@ LIST_TITLE_SIZE = 12.0
 LIST_SIZE = 11.0
 NOTE_SIZE = 11.0
 LEADING = 1.2
+#: How far below its baseline a line's descenders reach, in em.
+DESCENT = 0.25
 
 
 @dataclass(frozen=True)
@@ -64,15 +71,34 @@ class CopyBlock:
 @dataclass(frozen=True)
 class RenderedCopyPage:
     pdf: bytes
-    #: (x1, y1, x2, y2) in PDF points, origin bottom-left, on the block page.
+    #: (x1, y1, x2, y2) in PDF points, origin bottom-left, on page `signature_page`.
     signature_box: tuple[float, float, float, float]
+    #: 0-based index, among the block's pages, of the page carrying the signature box.
+    signature_page: int = 0
+    #: How many pages the block takes (more than one when the nơi nhận list flows on).
+    page_count: int = 1
 
 
 class _Writer:
-    """Draws centred or left-aligned wrapped lines, moving a cursor down the page."""
+    """Draws centred or left-aligned wrapped lines, moving a cursor down the page(s)."""
 
     def __init__(self, canvas: Canvas) -> None:
         self.canvas = canvas
+        self.page = 0  # 0-based index of the page being drawn
+
+    @staticmethod
+    def wrapped(text: str, style: Style, size: float, width: float, indent: float) -> list[str]:
+        font = face(style)
+        first, *rest = wrap(text, font, size, width)
+        return [first] + [w for r in rest for w in wrap(r, font, size, width - indent)]
+
+    def _draw(self, line: str, n: int, style: Style, size: float, x: float, width: float,
+              y: float, centred: bool, indent: float) -> None:
+        self.canvas.setFont(face(style), size)
+        if centred:
+            self.canvas.drawCentredString(x + width / 2, y, line)
+        else:
+            self.canvas.drawString(x + (indent if n else 0.0), y, line)
 
     def lines(
         self,
@@ -86,17 +112,41 @@ class _Writer:
         indent: float = 0.0,
     ) -> float:
         """Draw `text` wrapped to `width`, first baseline at `y`; return the next baseline."""
-        font = face(style)
-        first, *rest = wrap(text, font, size, width)
-        wrapped = [first] + [w for r in rest for w in wrap(r, font, size, width - indent)]
-        for n, line in enumerate(wrapped):
-            self.canvas.setFont(font, size)
-            if centred:
-                self.canvas.drawCentredString(x + width / 2, y, line)
-            else:
-                self.canvas.drawString(x + (indent if n else 0.0), y, line)
+        for n, line in enumerate(self.wrapped(text, style, size, width, indent)):
+            self._draw(line, n, style, size, x, width, y, centred, indent)
             y -= size * LEADING
         return y
+
+    def flowing(
+        self, text: str, style: Style, size: float, x: float, width: float, y: float,
+        indent: float = 0.0,
+    ) -> float:
+        """Like `lines` (left-aligned), going on to a new page at the bottom margin; the lines
+        of one item stay together unless they are taller than a page."""
+        wrapped = self.wrapped(text, style, size, width, indent)
+        step = size * LEADING
+
+        def fits(count: int, baseline: float) -> bool:
+            return baseline - (count - 1) * step - size * DESCENT >= MARGIN_BOTTOM
+
+        if not fits(len(wrapped), y) and fits(len(wrapped), self.top(size)):
+            y = self.new_page(size)
+        for n, line in enumerate(wrapped):
+            if not fits(1, y):
+                y = self.new_page(size)
+            self._draw(line, n, style, size, x, width, y, False, indent)
+            y -= step
+        return y
+
+    @staticmethod
+    def top(size: float) -> float:
+        """First baseline of a continuation page for text of `size`."""
+        return PAGE_HEIGHT - MARGIN_TOP - size
+
+    def new_page(self, size: float) -> float:
+        self.canvas.showPage()
+        self.page += 1
+        return self.top(size)
 
 
 def _fit_size(text: str, style: Style, size: float, width: float, minimum: float) -> float:
@@ -107,7 +157,8 @@ def _fit_size(text: str, style: Style, size: float, width: float, minimum: float
 
 
 def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
-    """Render the block page; the returned box is where the visible signature goes."""
+    """Render the block page(s); the returned box, on `signature_page`, is where the visible
+    signature goes. Raises ValueError only when the signer's block cannot fit on a page."""
     register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(
@@ -154,20 +205,8 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
     y = writer.lines(block.date_line, "italic", date_size, RIGHT_X, RIGHT_WIDTH, y)
     right_bottom = y
 
-    # Lower left: recipients.
-    y = min(left_bottom, right_bottom) - 16
-    lower_top = y
-    canvas.setFont(face("bold_italic"), LIST_TITLE_SIZE)
-    canvas.drawString(MARGIN_LEFT, y, "Nơi nhận:")
-    y -= LIST_TITLE_SIZE * LEADING
-    dash = stringWidth("- ", face("regular"), LIST_SIZE)
-    for line in format_recipients(block.recipients, block.party):
-        y = writer.lines(
-            line, "regular", LIST_SIZE, MARGIN_LEFT, LEFT_WIDTH, y, centred=False, indent=dash
-        )
-    recipients_bottom = y
-
-    # Lower right: authority, title, signature box, name.
+    # Lower right first (it stays on this page): authority, title, signature box, name.
+    lower_top = min(left_bottom, right_bottom) - 16
     y = lower_top
     if block.signer_authority:
         y = writer.lines(
@@ -181,16 +220,28 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
     y = box[1] - 8 - HEADING_SIZE
     y = writer.lines(block.signer_name, "bold", HEADING_SIZE, RIGHT_X, RIGHT_WIDTH, y)
     signer_bottom = y
-
-    y = min(recipients_bottom, signer_bottom) - 10
-    if block.note:
-        y = writer.lines(block.note, "italic", NOTE_SIZE, MARGIN_LEFT, TEXT_WIDTH, y, centred=False)
-    if y < MARGIN_BOTTOM:
+    if signer_bottom + HEADING_SIZE * (LEADING - DESCENT) < MARGIN_BOTTOM:
         raise ValueError(
-            "the copy block does not fit on one A4 page: shorten the recipient list or the note"
+            "the signer's block does not fit under the copy heading: shorten the office "
+            "names, the signer's authority or title"
         )
+
+    # Lower left: recipients, going on to further pages when the list is long.
+    y = lower_top
+    canvas.setFont(face("bold_italic"), LIST_TITLE_SIZE)
+    canvas.drawString(MARGIN_LEFT, y, "Nơi nhận:")
+    y -= LIST_TITLE_SIZE * LEADING
+    dash = stringWidth("- ", face("regular"), LIST_SIZE)
+    for line in format_recipients(block.recipients, block.party):
+        y = writer.flowing(line, "regular", LIST_SIZE, MARGIN_LEFT, LEFT_WIDTH, y, indent=dash)
+
+    # The note runs across the page, under both blocks (or under the list, once it flowed).
+    y = (min(y, signer_bottom) if writer.page == 0 else y) - 10
+    if block.note:
+        y = writer.flowing(block.note, "italic", NOTE_SIZE, MARGIN_LEFT, TEXT_WIDTH, y)
 
     canvas.showPage()
     canvas.save()
     x1, y1, x2, y2 = (round(v, 2) for v in box)
-    return RenderedCopyPage(pdf=buffer.getvalue(), signature_box=(x1, y1, x2, y2))
+    return RenderedCopyPage(pdf=buffer.getvalue(), signature_box=(x1, y1, x2, y2),
+                            signature_page=0, page_count=writer.page + 1)

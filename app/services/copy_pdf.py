@@ -122,7 +122,9 @@ def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentit
         office_first=not office.signer_line_first)
     signed = sign_pdf(
         composed, identity, signed_at=spec.signed_at, appearance=stamp,
-        box=page.signature_box, page=-1, field_name="SaoVanBan",
+        # The block's pages end the file; the box is on its signature_page (the first).
+        box=page.signature_box, page=page.signature_page - page.page_count,
+        field_name="SaoVanBan",
         font_path=font or font_path("regular"), manifest_sha256=manifest.sha256,
         reason=f"{spec.kind.heading(office.family)} {spec.notation}", location=spec.place)
     return CopyFiles(pdf=signed, manifest=manifest)

@@ -30,6 +30,10 @@ DECIDERS = ("clerk", "head")
 #: Who may ask: the office's departments, and the deciders themselves.
 REQUESTERS = ("department", "clerk", "head")
 MAX_COPIES = 500
+#: A nơi nhận list is printed on the copy (flowing onto further pages when long); beyond these it
+#: is not a list of recipients any more: name a group ("Các Đảng bộ trực thuộc") instead.
+MAX_RECIPIENTS = 200
+MAX_RECIPIENT_CHARS = 300
 
 
 @dataclass
@@ -137,6 +141,21 @@ def check_rules(org: Organisation, kind: CopyKind, source: Source, pages: list[i
                       "the whole document", field="pages")
 
 
+def check_recipient_lines(names: list[str]) -> None:
+    """The nơi nhận lines a copy will print: at least one, at most MAX_RECIPIENTS lines of at
+    most MAX_RECIPIENT_CHARS characters (the archive line is added when the copy is issued)."""
+    if not names:
+        raise Invalid("a copy goes to at least one recipient (nơi nhận)", field="recipients")
+    if len(names) > MAX_RECIPIENTS:
+        raise Invalid(f"a copy lists at most {MAX_RECIPIENTS} nơi nhận lines, this request has "
+                      f"{len(names)}; name groups of recipients instead (\"Các Đảng bộ trực "
+                      "thuộc\")", field="recipients")
+    for i, name in enumerate(names):
+        if len(name) > MAX_RECIPIENT_CHARS:
+            raise Invalid(f"nơi nhận line {i + 1} has {len(name)} characters; a line has at most "
+                          f"{MAX_RECIPIENT_CHARS}", field="recipients")
+
+
 def create(ctx: AppContext, who: Principal, org_code: str, data: RequestInput) -> CopyRequest:
     with ctx.unit_of_work() as work:
         s = work.session
@@ -151,8 +170,7 @@ def create(ctx: AppContext, who: Principal, org_code: str, data: RequestInput) -
         source = resolve_source(s, who, org, document_id=data.document_id, copy_id=data.copy_id)
         check_rules(org, data.kind, source, data.pages)
         recipients = resolve_recipients(s, data.recipients)
-        if not recipients:
-            raise Invalid("a copy goes to at least one recipient (nơi nhận)", field="recipients")
+        check_recipient_lines([name for _, name in recipients])
         request = CopyRequest(
             organisation_id=org.id, requested_by=who.user_id,
             requesting_unit=data.requesting_unit, document_id=source.document.id,

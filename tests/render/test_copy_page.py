@@ -120,8 +120,34 @@ def test_layout_columns(poppler: Poppler, party_block: CopyBlock) -> None:
     assert words["LỤC"].y1 > words["nhận:"].y2  # the heading rows come first
 
 
-def test_block_that_cannot_fit_is_refused(party_block: CopyBlock) -> None:
-    crowded = replace(party_block, recipients=[f"Đơn vị số {n}" for n in range(80)])
+def test_a_long_recipient_list_flows_onto_further_pages(
+    poppler: Poppler, party_block: CopyBlock
+) -> None:
+    items = [f"Đảng ủy cơ sở số {n} thuộc Đảng bộ Khối các cơ quan tỉnh" for n in range(1, 81)]
+    crowded = replace(party_block, recipients=items, note="Trích sao trang 1, 3.")
+    page = render_copy_page(crowded)
+    assert page.page_count == poppler.page_count(page.pdf) >= 3
+    assert page.signature_page == 0
+    texts = [squash(t) for t in poppler.pages_text(page.pdf)]
+    # every item, in order, across the pages; the list starts on the signer's page
+    flat = " ".join(texts)
+    positions = [flat.index(f"- {item},") for item in items]
+    assert positions == sorted(positions)
+    assert "- Đảng ủy cơ sở số 1 thuộc" in texts[0] and "Lê Văn Chiến" in texts[0]
+    assert "Số 397-BS/VPTU" in texts[0] and "Lê Văn Chiến" not in texts[-1]
+    assert "- Lưu VT." in texts[-1] and texts[-1].endswith("Trích sao trang 1, 3.")
+    # an item's wrapped lines stay on one page, and nothing goes below the bottom margin
+    for n, text in enumerate(texts):
+        assert text.count("- Đảng ủy") == text.count("Khối các cơ quan tỉnh"), n
+        assert min(w.y1 for w in poppler.words(page.pdf, n + 1)) >= MARGIN_BOTTOM - 0.5
+    # the signature box is still clear of every word on its page
+    x1, y1, x2, y2 = page.signature_box
+    for w in poppler.words(page.pdf, 1):
+        assert not (w.x1 < x2 and w.x2 > x1 and w.y1 < y2 and w.y2 > y1), w
+
+
+def test_a_signer_block_that_cannot_fit_is_refused(party_block: CopyBlock) -> None:
+    crowded = replace(party_block, signer_authority="T/L BAN THƯỜNG VỤ " * 60)
     with pytest.raises(ValueError, match="does not fit"):
         render_copy_page(crowded)
 

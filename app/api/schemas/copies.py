@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from app.api.schemas.common import Line200, Page, RowId, ShortText, Strict, Text
 from app.api.schemas.registers import RecipientIn, RecipientOut
 from app.domain.dates import format_signing_time
+from app.services.copy_requests import MAX_RECIPIENTS
 
 CopyKindName = Literal["SAO_Y", "SAO_LUC", "TRICH_SAO"]
 
@@ -22,7 +23,7 @@ class CopyRequestIn(Strict):
                                     description="trích sao: the 1-based pages to reproduce")
     excerpt: Text | None = Field(None, description="trích sao: the part, in words")
     reason: Text
-    recipients: list[RecipientIn] = Field(min_length=1, max_length=500,
+    recipients: list[RecipientIn] = Field(min_length=1, max_length=MAX_RECIPIENTS,
                                           description="nơi nhận: org_code or a printed name")
     copies_count: int = Field(1, ge=1, le=500, description="số lượng bản")
     requesting_unit: Line200 | None = None
