@@ -32,7 +32,9 @@ class Document(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     issuer_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     number: Mapped[int | None] = mapped_column(Integer)  # số
-    notation: Mapped[str] = mapped_column(String(60))  # số và ký hiệu as written: "160-TB/TW"
+    notation: Mapped[str] = mapped_column(String(60))  # số và ký hiệu, canonical: "160-TB/TW"
+    #: What the clerk typed when it differs from the canonical form ("Số 160 - tb/TƯ"): evidence.
+    notation_as_written: Mapped[str | None] = mapped_column(String(60))
     notation_key: Mapped[str] = mapped_column(String(60), index=True)  # normalised for matching
     type_code: Mapped[str | None] = mapped_column(String(10))  # TB, QĐ, CV …
     issued_on: Mapped[date] = mapped_column(Date, index=True)

@@ -15,7 +15,14 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from app.domain.errors import DomainError
 from app.domain.text import fold
+
+
+class TypeCodeError(DomainError):
+    """A document type code that is not in the family's catalogue."""
+
+    default_field = "type_code"
 
 
 class Family(StrEnum):
@@ -175,3 +182,20 @@ def type_by_code(family: Family, code: str, on: date | None = None) -> DocType |
         if t.code == code:
             return t
     return None
+
+
+def canonical_type(family: Family, typed: str, on: date | None = None) -> DocType:
+    """The catalogue type a clerk means by ``typed``: "ctr", "CTr" and "C Tr" are Chương trình,
+    "QD", "Qđ" and "QĐ" Quyết định. Spaces are dropped, then ``lookup_type`` decides (exact,
+    then case, then Đ/D). An unknown or ambiguous code is refused, listing the family's codes,
+    so one type never starts two series."""
+    compact = "".join(typed.split())
+    found = lookup_type(family, compact, on) if compact else None
+    if found is None and compact:  # a type without abbreviation by its code (State "CV")
+        found = next((t for t in doc_types(family, on)
+                      if t.code.casefold() == compact.casefold()), None)
+    if found is None:
+        codes = ", ".join(t.abbreviation or t.code for t in doc_types(family, on))
+        raise TypeCodeError(f"{typed!r} is not a {family.value} document type; the codes are: "
+                            f"{codes}")
+    return found

@@ -17,6 +17,7 @@ from app.domain.text import fold
 from app.errors import Conflict, Invalid, NotFound
 from app.services import audit_log, documents, numbering
 from app.services.access import Principal, readable_org_ids, require_clerk_of, require_read
+from app.services.duplicates import DuplicateOverride
 from app.services.organisations import get_by_code
 from app.services.uploads import CheckedPdf
 
@@ -39,6 +40,7 @@ class ArrivalInput:
     deadline: date | None = None
     file_code: str | None = None
     note: str | None = None
+    duplicate_override: DuplicateOverride | None = None
 
 
 def snapshot(arrival: Arrival) -> dict[str, Any]:
@@ -121,7 +123,8 @@ def register(ctx: AppContext, who: Principal, org_code: str, data: ArrivalInput,
         if issuer is None:
             raise Invalid(f"no organisation with code {data.issuer_code!r}; create the issuer "
                           "first (POST /orgs, external: true)", field="issuer_code")
-        doc, _ = documents.find_or_create(work, who, issuer, data.document)
+        doc, _ = documents.find_or_create(work, who, issuer, data.document, office=org,
+                                          override=data.duplicate_override)
         if pdf is not None:
             documents.attach_pdf(work, ctx.store, who, doc, pdf)
         arrival = enter(work, who, org, doc, received_at=data.received_at or ctx.clock(),

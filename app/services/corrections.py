@@ -157,7 +157,8 @@ def _correct_document(work: Work, who: Principal, arrival: Arrival,
             raise Invalid(f"no organisation with code {wanted['issuer_code']!r}",
                           field="issuer_code")
         issuer = found
-    number, type_code = documents.parse_number(issuer, wanted["notation"], None)
+    number, type_code = documents.parse_number(issuer, wanted["notation"], None,
+                                               wanted["issued_on"])
     if wanted["issued_on"] > arrival.received_on:
         raise Invalid(f"issued on {wanted['issued_on']} but received on {arrival.received_on}",
                       field="issued_on")

@@ -12,15 +12,18 @@ from sqlalchemy.orm import Session, selectinload
 from app.context import AppContext, Work
 from app.db import Dispatch, Document, InboxItem, Organisation, Recipient
 from app.domain.dates import to_vn
-from app.domain.doc_types import Family, lookup_type
+from app.domain.doc_types import DocType, Family, canonical_type
 from app.domain.errors import DomainError
 from app.domain.notation import notation_key, party_notation, state_notation
 from app.domain.numbering import RegisterKind
-from app.errors import Invalid, NotFound
-from app.services import audit_log, documents, numbering, search_index
+from app.errors import Conflict, Invalid, NotFound
+from app.services import audit_log, documents, duplicates, numbering, search_index
 from app.services.access import Principal, require_clerk_of, require_read
 from app.services.organisations import get_by_code
 from app.services.uploads import CheckedPdf
+
+#: The group that marks a State secret document's ký hiệu (its own series, ND 30 Đ15.2).
+SECRET_UNIT = "M"
 
 
 @dataclass
@@ -65,15 +68,54 @@ def resolve_recipients(session: Session, lines: list[RecipientInput],
     return out
 
 
-def notation_for(org: Organisation, number: int, type_code: str | None, year: int,
-                 unit: str | None) -> str:
+def _catalogue_type(family: Family, typed: str | None, on: date) -> DocType | None:
+    """The catalogue type a clerk typed ("ctr", "Qđ" …), so one type is one series; None for a
+    State công văn. 422 naming ``type_code`` and listing the family's codes."""
+    if not typed:
+        if family is Family.PARTY:
+            raise Invalid("Party documents need a type_code (CV for a công văn)",
+                          field="type_code")
+        return None
+    try:
+        found = canonical_type(family, typed, on)
+    except DomainError as exc:
+        raise Invalid(exc.reason, field=exc.field) from exc
+    if family is Family.STATE and found.code == "CV":
+        return None  # ND 30: a công văn has no type in its ký hiệu and shares the series
+    if found.abbreviation is None:
+        raise Invalid(f"{found.name} has no abbreviation and is not numbered by type",
+                      field="type_code")
+    return found
+
+
+def _refuse_taken(session: Session, org: Organisation, notation: str, issued_on: date,
+                  type_code: str | None) -> None:
+    """The number just drawn must make a notation no document of the office already has in this
+    numbering period (a paper number entered by hand, a series edited outside the service): 409,
+    never a second document with the same số và ký hiệu."""
+    period = duplicates.period(org, issued_on, type_code)
+    for doc in session.scalars(select(Document).where(
+            Document.issuer_id == org.id, Document.notation_key == notation_key(notation))):
+        if duplicates.period(org, doc.issued_on, doc.type_code) == period:
+            raise Conflict(f"{notation} is already the notation of a document of {org.code} in "
+                           "this year or term; the series and the register disagree: check the "
+                           "series (GET …/registers/series) before numbering", field="type_code")
+
+
+def notation_for(org: Organisation, number: int, abbreviation: str | None, year: int,
+                 unit: str | None, *, secret: bool = False) -> str:
+    """The ký hiệu of a new outgoing document. A State secret document is numbered in its own
+    series (ND 30 Đ15.2) and marked with the group M, so it never shares a số và ký hiệu with
+    an ordinary document of the year (01/QĐ-UBND and 01/QĐ-UBND-M)."""
     try:
         if org.family == Family.PARTY.value:
-            if not type_code:
+            if not abbreviation:
                 raise Invalid("Party documents need a type_code (CV for a công văn)",
                               field="type_code")
-            return party_notation(number, type_code, org.code)
-        return state_notation(number, type_code, org.code, unit=unit)
+            return party_notation(number, abbreviation, org.code)
+        if secret:
+            unit = "-".join(p for p in (unit, SECRET_UNIT) if p)
+        return state_notation(number, abbreviation, org.code, unit=unit)
     except DomainError as exc:
         raise Invalid(exc.reason, field=exc.field) from exc
 
@@ -87,18 +129,20 @@ def register(ctx: AppContext, who: Principal, org_code: str, data: DispatchInput
         documents.require_level(who, data.confidentiality)  # before any number is taken
         issued_on = data.issued_on or to_vn(ctx.clock()).date()
         family = Family(org.family)
-        if data.type_code and lookup_type(family, data.type_code, issued_on) is None:
-            raise Invalid(f"{data.type_code!r} is not a {family.value} document type on "
-                          f"{issued_on}", field="type_code")
+        doc_type = _catalogue_type(family, data.type_code, issued_on)
+        secret = data.confidentiality != "NONE"
         recipients = resolve_recipients(s, data.recipients)
         scope = numbering.register_scope(org, RegisterKind.DISPATCH, issued_on,
-                                         doc_type=data.type_code or "CV",
-                                         secret=data.confidentiality != "NONE")
+                                         doc_type=doc_type.code if doc_type else "CV",
+                                         secret=secret)
         number = numbering.take_number(s, org.id, RegisterKind.DISPATCH.value, scope)
-        notation = notation_for(org, number, data.type_code, issued_on.year, data.unit)
+        notation = notation_for(org, number, None if doc_type is None else doc_type.abbreviation,
+                                issued_on.year, data.unit, secret=secret)
+        _refuse_taken(s, org, notation, issued_on, None if doc_type is None else doc_type.code)
         doc = Document(
             issuer_id=org.id, number=number, notation=notation,
-            notation_key=notation_key(notation), type_code=data.type_code,
+            notation_key=notation_key(notation),
+            type_code=None if doc_type is None else doc_type.code,
             issued_on=issued_on, place=org.place_name, title=data.title,
             signer_authority=data.signer_authority, signer_title=data.signer_title,
             signer_name=data.signer_name, confidentiality=data.confidentiality,

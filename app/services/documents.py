@@ -1,4 +1,5 @@
-"""Documents: find-or-create by (issuer, notation, date), attach files, check visibility."""
+"""Documents: find-or-create by (issuer, canonical notation, date), attach files, check
+visibility."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from sqlalchemy.orm import Session
 
 from app.context import Work
 from app.db import Document, DocumentFile, DocumentReference, Organisation
-from app.domain.doc_types import Family
+from app.domain.canonical import canonical_notation
+from app.domain.doc_types import Family, canonical_type
 from app.domain.errors import DomainError
-from app.domain.notation import notation_key, parse_notation
+from app.domain.notation import Notation, format_notation, notation_key
 from app.errors import Conflict, Forbidden, Invalid, NotFound
-from app.services import search_index
+from app.services import duplicates, search_index
 from app.services.access import Principal
+from app.services.duplicates import DuplicateOverride
 from app.services.pdf_text import extract_text
 from app.services.uploads import CheckedPdf
 from app.storage import FileStore
@@ -56,40 +59,66 @@ def snapshot(doc: Document) -> dict[str, Any]:
         "confidentiality": doc.confidentiality,
         "urgency": doc.urgency,
         "files": [f.sha256 for f in doc.files],
-    }
+    } | ({} if doc.notation_as_written is None else {"notation_as_written": doc.notation_as_written})
 
 
-def parse_number(issuer: Organisation, notation: str, type_code: str | None) -> tuple[int, str | None]:
-    """Read the number and type from a notation written by `issuer` (Party or State rules)."""
+def canonical(issuer: Organisation, notation: str, type_code: str | None,
+              issued_on: date) -> tuple[Notation, str | None]:
+    """The notation as the register writes it, and the type's catalogue code (None for a State
+    công văn), from what the clerk typed. 422 naming ``notation`` or ``type_code``."""
+    family = Family(issuer.family)
     try:
-        parsed = parse_notation(notation, Family(issuer.family))
+        parsed, doc_type = canonical_notation(notation, family, issuer.code, issued_on)
+        declared = canonical_type(family, type_code, issued_on) if type_code else None
     except DomainError as exc:
-        raise Invalid(exc.reason, field="notation") from exc
-    if type_code and parsed.type_code and parsed.type_code.casefold() != type_code.casefold():
-        raise Invalid(
-            f"type_code {type_code!r} does not match the notation's type {parsed.type_code!r}",
-            field="type_code")
-    return parsed.number, type_code or parsed.type_code
+        raise Invalid(exc.reason, field=exc.field) from exc
+    if declared is not None and doc_type is not None and declared.code != doc_type.code:
+        raise Invalid(f"type_code {type_code!r} does not match the notation's type "
+                      f"{parsed.type_code!r}", field="type_code")
+    found = doc_type or declared
+    return parsed, None if found is None else found.code
 
 
-def find_or_create(work: Work, who: Principal, issuer: Organisation,
-                   data: DocumentInput) -> tuple[Document, bool]:
+def parse_number(issuer: Organisation, notation: str, type_code: str | None,
+                 issued_on: date) -> tuple[int, str | None]:
+    """The number and the type's catalogue code of a notation written by `issuer`."""
+    parsed, code = canonical(issuer, notation, type_code, issued_on)
+    return parsed.number, code
+
+
+def find_or_create(work: Work, who: Principal, issuer: Organisation, data: DocumentInput, *,
+                   office: Organisation | None = None,
+                   override: DuplicateOverride | None = None) -> tuple[Document, bool]:
+    """The document with this identity, or a new one. With ``office`` (the registering office)
+    a document it already holds with the same số and ký hiệu but another date is a 409 unless
+    ``override`` declares the differing field and why."""
     s = work.session
-    number, type_code = parse_number(issuer, data.notation, data.type_code)
-    key = notation_key(data.notation)
+    parsed, type_code = canonical(issuer, data.notation, data.type_code, data.issued_on)
+    text = format_notation(parsed)
+    key = notation_key(text)
     existing = s.scalar(select(Document).where(
         Document.issuer_id == issuer.id, Document.notation_key == key,
         Document.issued_on == data.issued_on))
     if existing is not None:
         return existing, False
+    duplicated = None if office is None else duplicates.check(
+        s, office, issuer, key, data.issued_on, type_code, text, override)
+    typed = data.notation.strip()
     doc = Document(
-        issuer_id=issuer.id, number=number, notation=data.notation.strip(), notation_key=key,
+        issuer_id=issuer.id, number=parsed.number, notation=text, notation_key=key,
+        notation_as_written=None if typed == text else typed,
         type_code=type_code, issued_on=data.issued_on, place=data.place, title=data.title,
         signer_authority=data.signer_authority, signer_title=data.signer_title,
         signer_name=data.signer_name, confidentiality=data.confidentiality,
         urgency=data.urgency, page_count=data.page_count, created_by=who.user_id)
     s.add(doc)
     s.flush()
+    if duplicated is not None and override is not None:
+        from app.services import audit_log
+
+        audit_log.record(s, who, "document.duplicate_accepted", "document", doc.id,
+                         details={"duplicates": duplicated.id, "field": override.field,
+                                  "reason": override.reason.strip()})
     for ref in data.references:
         target = s.scalar(select(Document.id).where(
             Document.notation_key == notation_key(ref.notation)).limit(1))

@@ -328,7 +328,7 @@ def confirm(ctx: AppContext, who: Principal, org_code: str, proposal: Proposal,
         type_code = _type_code(proposal, issuer.family)
         try:
             doc, doc_created = documents.find_or_create(
-                work, who, issuer, _document_input(proposal, type_code))
+                work, who, issuer, _document_input(proposal, type_code), office=org)
         except Invalid as exc:  # name the proposal's field the clerk edits
             name = {"type_code": "doc_type_code"}.get(exc.field or "", exc.field)
             raise Invalid(exc.detail, field=f"proposal.{name}" if name else None,

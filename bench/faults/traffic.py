@@ -49,7 +49,7 @@ class Ledger:
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def next_notation(self) -> str:
-        return f"{next(self._numbers)}-CV/TW"
+        return f"{next(self._numbers):02d}-CV/TW"  # canonical: the register pads below 10
 
     def count(self) -> Counter[tuple[str, int | None]]:
         return Counter((o.kind, o.status) for o in self.outcomes)

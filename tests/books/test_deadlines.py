@@ -71,7 +71,7 @@ def test_overdue_and_due_soon_per_unit(client: Any, world: Any,
     item = rep["units"][1]["items"][1]
     assert item == {
         "arrival_id": open_items[2]["id"], "arrival_number": 2, "received_on": "2020-02-02",
-        "notation": "2-CV/TW", "issuer": "Ban Chấp hành Trung ương",
+        "notation": "02-CV/TW", "issuer": "Ban Chấp hành Trung ương",
         "summary": "Công văn: Về việc số 2 gửi Văn phòng Tỉnh ủy", "deadline": "2020-02-13",
         "status": "in_progress", "state": "due_soon", "days_late": 0, "days_left": 1,
         "url": f"/arrivals/{open_items[2]['id']}"}
@@ -105,7 +105,7 @@ def test_report_as_csv(client: Any, world: Any, open_items: dict[int, dict[str, 
         ("Phòng Tổng hợp", "Sắp đến hạn", "2", "13/02/2020", "", "1", "Đang giải quyết"),
         ("(chưa chuyển)", "Sắp đến hạn", "4", "12/02/2020", "", "0", "Đã tiếp nhận"),
     ]
-    assert rows[1][3:7] == ["03/02/2020", "3-CV/TW", "Ban Chấp hành Trung ương",
+    assert rows[1][3:7] == ["03/02/2020", "03-CV/TW", "Ban Chấp hành Trung ương",
                             "Công văn: Về việc số 3 gửi Văn phòng Tỉnh ủy"]
 
 

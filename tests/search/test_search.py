@@ -70,8 +70,8 @@ def test_diacritics_insensitive_and_notation_aware(client: Any, world: Any,
 
 def test_results_never_include_what_the_caller_may_not_see(client: Any, world: Any,
                                                            corpus: dict[str, Any]) -> None:
-    assert "3-TB/TW" in _notations(client, world, "clerk_vptu", q="ket luan")  # MAT clearance
-    assert "3-TB/TW" not in _notations(client, world, "dept_vptu", q="ket luan")  # none
+    assert "03-TB/TW" in _notations(client, world, "clerk_vptu", q="ket luan")  # MAT clearance
+    assert "03-TB/TW" not in _notations(client, world, "dept_vptu", q="ket luan")  # none
     assert _notations(client, world, "dept_vptu", q="ket luan", confidentiality="MAT") == []
     assert "01/QĐ-UBND" not in _notations(client, world, "clerk_vptu", q="ket luan")
     assert _notations(client, world, "clerk_ubnd", q="ket luan") == ["01/QĐ-UBND"]
@@ -84,7 +84,7 @@ def test_filters(client: Any, world: Any, corpus: dict[str, Any]) -> None:
     h = "clerk_vptu"
     assert _notations(client, world, h, q="ket luan", register="dispatch") == ["01-TB/VPTU"]
     assert set(_notations(client, world, h, q="ket luan", register="arrival")) == {
-        "160-TB/TW", "3-TB/TW"}
+        "160-TB/TW", "03-TB/TW"}
     assert _notations(client, world, h, q="ket luan", type_code="TB", issuer="VPTU") == [
         "01-TB/VPTU"]
     assert _notations(client, world, h, issuer="TW", date_from="2020-01-12",

@@ -33,6 +33,7 @@ from app.domain.numbering import RegisterKind
 from app.errors import Invalid
 from app.services import arrivals, corrections, deadlines, dispatches, registers
 from app.services.documents import DocumentInput, Reference
+from app.services.duplicates import DuplicateOverride
 from app.services.uploads import CheckedPdf, check_pdf
 
 router = APIRouter(tags=["registers"])
@@ -49,7 +50,9 @@ def _arrival_input(body: ArrivalIn) -> arrivals.ArrivalInput:
             page_count=d.page_count,
             references=[Reference(r.notation, r.issued_on) for r in d.references]),
         received_at=body.received_at, sender=body.sender, routed_to=body.routed_to,
-        deadline=body.deadline, file_code=body.file_code, note=body.note)
+        deadline=body.deadline, file_code=body.file_code, note=body.note,
+        duplicate_override=None if body.duplicate_override is None else DuplicateOverride(
+            body.duplicate_override.field, body.duplicate_override.reason))
 
 
 async def _read_pdf(ctx: Ctx, upload: UploadFile) -> CheckedPdf:

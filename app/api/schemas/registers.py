@@ -45,6 +45,15 @@ class DocumentIn(Strict):
     references: list[ReferenceIn] = Field(default_factory=list, max_length=200)
 
 
+class DuplicateOverrideIn(Strict):
+    """Register a document although the office holds one with the same số and ký hiệu."""
+
+    field: Literal["issued_on"] = Field(description="the field that differs from the entry "
+                                                    "already in the register")
+    reason: Text = Field(description="why this is another document; kept in the audit log",
+                         examples=["văn bản ban hành lại, ngày khác, cùng số"])
+
+
 class ArrivalIn(Strict):
     issuer_code: Code = Field(description="code of the issuing organisation (e.g. TW)")
     document: DocumentIn
@@ -54,6 +63,8 @@ class ArrivalIn(Strict):
     deadline: Day | None = Field(None, description="hạn giải quyết")
     file_code: Line40 | None = None
     note: Text | None = None
+    duplicate_override: DuplicateOverrideIn | None = Field(
+        None, description="only after a 409 naming an entry with the same số and ký hiệu")
 
 
 class ArrivalPatch(Strict):
@@ -136,7 +147,9 @@ class DocumentOut(BaseModel):
     issuer_code: str
     issuer_name: str
     number: int | None
-    notation: str
+    notation: str = Field(description="canonical số và ký hiệu, as books and copies print it")
+    notation_as_written: str | None = Field(
+        None, description="what was typed, when it differs from the canonical form")
     type_code: str | None
     issued_on: date
     place: str | None
@@ -154,7 +167,8 @@ class DocumentOut(BaseModel):
     def of(cls, doc: Any) -> DocumentOut:
         return cls(
             id=doc.id, issuer_code=doc.issuer.code, issuer_name=doc.issuer.name,
-            number=doc.number, notation=doc.notation, type_code=doc.type_code,
+            number=doc.number, notation=doc.notation,
+            notation_as_written=doc.notation_as_written, type_code=doc.type_code,
             issued_on=doc.issued_on, place=doc.place, title=doc.title,
             signer_authority=doc.signer_authority, signer_title=doc.signer_title,
             signer_name=doc.signer_name, confidentiality=doc.confidentiality,
