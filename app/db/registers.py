@@ -77,7 +77,9 @@ class Arrival(Base):
     #: Set when the number was given in error (hủy): the line stays, marked, never renumbered.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Set on a late entry (received before the series' latest receipt): why it comes now.
+    late_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # vào sổ lúc
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     organisation: Mapped[Organisation] = relationship()

@@ -62,3 +62,8 @@ def cancellation_note(on: date, reason: str) -> str:
 def revocation_note(on: date, reason: str) -> str:
     """What the copy register prints for a revoked copy."""
     return f"ĐÃ THU HỒI ngày {on.strftime('%d/%m/%Y')}: {reason}"
+
+
+def late_note(registered_at: datetime, reason: str) -> str:
+    """What the incoming book prints for a late entry (received before the series' latest)."""
+    return f"VÀO SỔ MUỘN lúc {registered_at.strftime('%H:%M %d/%m/%Y')}: {reason}"

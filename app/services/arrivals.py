@@ -13,6 +13,7 @@ from app.context import AppContext, Work
 from app.db import Arrival, ArrivalEvent, CertifiedCopy, Document, InboxItem, Organisation
 from app.domain.dates import to_vn
 from app.domain.numbering import RegisterKind
+from app.domain.register_period import is_late
 from app.domain.text import fold
 from app.errors import Conflict, Invalid, NotFound
 from app.services import audit_log, documents, numbering
@@ -41,6 +42,7 @@ class ArrivalInput:
     file_code: str | None = None
     note: str | None = None
     duplicate_override: DuplicateOverride | None = None
+    late_reason: str | None = None  # why a receipt earlier than the series' latest comes now
 
 
 def snapshot(arrival: Arrival) -> dict[str, Any]:
@@ -61,6 +63,8 @@ def snapshot(arrival: Arrival) -> dict[str, Any]:
         "file_code": arrival.file_code,
         "note": arrival.note,
     }
+    if arrival.late_reason is not None:
+        state["late_reason"] = arrival.late_reason
     if arrival.cancelled_at is not None:
         state["cancelled"] = {"at": arrival.cancelled_at.astimezone(UTC).isoformat(),
                               "reason": arrival.cancel_reason}
@@ -76,10 +80,36 @@ def _existing(session: Session, org_id: int, key: str) -> int | None:
         Arrival.organisation_id == org_id, Arrival.dedupe_key == key))
 
 
+def _latest_receipt(session: Session, org_id: int, scope: str) -> tuple[datetime, int] | None:
+    row = session.execute(select(Arrival.received_at, Arrival.arrival_number).where(
+        Arrival.organisation_id == org_id, Arrival.scope_key == scope,
+        Arrival.cancelled_at.is_(None)).order_by(Arrival.received_at.desc()).limit(1)).first()
+    return None if row is None else (row[0], row[1])
+
+
+def _check_time(session: Session, org: Organisation, received_at: datetime,
+                late_reason: str | None) -> tuple[str, str | None]:
+    """The series of the receipt, and the late reason kept (None when in order): a receipt
+    before the series' latest one is refused without a reason."""
+    received_on = to_vn(received_at).date()
+    scope = numbering.register_scope(org, RegisterKind.ARRIVAL, received_on)
+    latest = _latest_receipt(session, org.id, scope)
+    if latest is None or not is_late(received_at, latest[0]):
+        return scope, None
+    if late_reason is None or len(late_reason.strip()) < 10:
+        raise Conflict(
+            f"received {to_vn(received_at).strftime('%H:%M %d/%m/%Y')}, before số đến "
+            f"{latest[1]} ({to_vn(latest[0]).strftime('%H:%M %d/%m/%Y')}): numbers follow the "
+            "order of receipt; register it as a late entry with late_reason (at least 10 "
+            "characters: why it comes now)", field="late_reason")
+    return scope, late_reason.strip()
+
+
 def enter(work: Work, who: Principal, org: Organisation, doc: Document, *,
-          received_at: datetime, copy_id: int | None = None, sender: str | None = None,
-          routed_to: str | None = None, deadline: date | None = None,
-          file_code: str | None = None, note: str | None = None) -> Arrival:
+          received_at: datetime, copy_id: int | None = None,
+          sender: str | None = None, routed_to: str | None = None,
+          deadline: date | None = None, file_code: str | None = None, note: str | None = None,
+          late_reason: str | None = None) -> Arrival:
     """Number and write the register row (inside the caller's unit of work)."""
     s = work.session
     documents.require_visible(who, doc)  # before any number is taken
@@ -89,7 +119,7 @@ def enter(work: Work, who: Principal, org: Organisation, doc: Document, *,
     if received_on < doc.issued_on:
         raise Invalid(f"received on {received_on} but issued on {doc.issued_on}",
                       field="received_at")
-    scope = numbering.register_scope(org, RegisterKind.ARRIVAL, received_on)
+    scope, late = _check_time(s, org, received_at, late_reason)
     number = numbering.take_number(s, org.id, RegisterKind.ARRIVAL.value, scope)
     arrival = Arrival(
         organisation_id=org.id, document_id=doc.id, copy_id=copy_id, dedupe_key=key,
@@ -97,7 +127,7 @@ def enter(work: Work, who: Principal, org: Organisation, doc: Document, *,
         received_at=received_at, sender=sender, routed_to=routed_to,
         routed_on=received_on if routed_to else None, deadline=deadline,
         status="routed" if routed_to else "received", file_code=file_code, note=note,
-        created_by=who.user_id)
+        late_reason=late, created_by=who.user_id)
     s.add(arrival)
     s.flush()
     s.add(ArrivalEvent(arrival_id=arrival.id, actor_id=who.user_id, from_status=None,
@@ -127,16 +157,19 @@ def register(ctx: AppContext, who: Principal, org_code: str, data: ArrivalInput,
                                           override=data.duplicate_override)
         if pdf is not None:
             documents.attach_pdf(work, ctx.store, who, doc, pdf)
-        arrival = enter(work, who, org, doc, received_at=data.received_at or ctx.clock(),
+        now = ctx.clock()
+        arrival = enter(work, who, org, doc, received_at=data.received_at or now,
                         sender=data.sender, routed_to=data.routed_to, deadline=data.deadline,
-                        file_code=data.file_code, note=data.note)
+                        file_code=data.file_code, note=data.note,
+                        late_reason=data.late_reason)
         arrival_id = arrival.id
     return written(ctx, arrival_id)
 
 
 def register_from_inbox(ctx: AppContext, who: Principal, org_code: str, item_id: int, *,
                         received_at: datetime | None = None, routed_to: str | None = None,
-                        deadline: date | None = None, note: str | None = None) -> Arrival:
+                        deadline: date | None = None, note: str | None = None,
+                        late_reason: str | None = None) -> Arrival:
     with ctx.unit_of_work() as work:
         s = work.session
         org = get_by_code(s, org_code)
@@ -151,9 +184,10 @@ def register_from_inbox(ctx: AppContext, who: Principal, org_code: str, item_id:
             raise Conflict("the sender withdrew this item (its number was cancelled or the "
                            "copy revoked); it is not registered", field="item_id")
         doc = documents.get(s, item.document_id)
-        arrival = enter(work, who, org, doc, received_at=received_at or ctx.clock(),
+        now = ctx.clock()
+        arrival = enter(work, who, org, doc, received_at=received_at or now,
                         copy_id=item.copy_id, sender=item.sender.name, routed_to=routed_to,
-                        deadline=deadline, note=note)
+                        deadline=deadline, note=note, late_reason=late_reason)
         arrival_id = arrival.id
     return written(ctx, arrival_id)
 

@@ -151,6 +151,7 @@ class Choices:
     deadline: date | None = None
     file_code: str | None = None
     note: str | None = None
+    late_reason: str | None = None
 
 
 @dataclass
@@ -334,10 +335,12 @@ def confirm(ctx: AppContext, who: Principal, org_code: str, proposal: Proposal,
             raise Invalid(exc.detail, field=f"proposal.{name}" if name else None,
                           **exc.extra) from exc
         last_office = next((c.office for c in reversed(proposal.copies) if c.office), None)
+        now = ctx.clock()
         arrival = arrivals.enter(
-            work, who, org, doc, received_at=choices.received_at or ctx.clock(),
+            work, who, org, doc, received_at=choices.received_at or now,
             sender=choices.sender or last_office or issuer.name, routed_to=choices.routed_to,
-            deadline=choices.deadline, file_code=choices.file_code, note=choices.note)
+            deadline=choices.deadline, file_code=choices.file_code, note=choices.note,
+            late_reason=choices.late_reason)
         stamps = _stamps(who, org, arrival, proposal, notes)
         copies = ([_declared_copy(who, arrival, proposal, n, c)
                    for n, c in enumerate(proposal.copies)] if choices.import_copies else [])

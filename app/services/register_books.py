@@ -37,7 +37,12 @@ from app.db import (
     Recipient,
 )
 from app.domain.copy_forms import CopyKind
-from app.domain.corrections import cancellation_note, correction_note, revocation_note
+from app.domain.corrections import (
+    cancellation_note,
+    correction_note,
+    late_note,
+    revocation_note,
+)
 from app.domain.dates import to_vn
 from app.domain.doc_types import Family, lookup_type
 from app.domain.marks import Confidentiality
@@ -216,8 +221,8 @@ def _arrival_plan(org: Organisation, period: _Period, q: BookQuery) -> _Plan:
                    Document.issued_on, Document.type_code, Document.title,
                    Document.confidentiality, Arrival.routed_to, Arrival.routed_on,
                    Arrival.file_code, Arrival.note, via_copy.notation.label("copy_notation"),
-                   Arrival.cancelled_at, Arrival.cancel_reason,
-                   *_corrections_of("arrival", Arrival.id))
+                   Arrival.cancelled_at, Arrival.cancel_reason, Arrival.late_reason,
+                   Arrival.created_at, *_corrections_of("arrival", Arrival.id))
             .join(Document, Arrival.document_id == Document.id)
             .join(Issuer, Document.issuer_id == Issuer.id)
             .outerjoin(via_copy, Arrival.copy_id == via_copy.id)
@@ -306,7 +311,9 @@ def _arrival_row(r: Row[Any], visible: Sequence[str], _org: Organisation,
         notation=r.notation, document_date=r.issued_on,
         summary=_summary(r, r.family, visible), recipient=r.routed_to or "",
         transfer_date=r.routed_on,
-        note=_note(*_amendments(r), *_secret_note(r.confidentiality),
+        note=_note(*_amendments(r),
+                   late_note(to_vn(r.created_at), r.late_reason) if r.late_reason else None,
+                   *_secret_note(r.confidentiality),
                    f"Bản sao {r.copy_notation}" if r.copy_notation else None,
                    f"Hồ sơ {r.file_code}" if r.file_code else None, r.note))
 

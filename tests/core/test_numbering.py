@@ -121,7 +121,7 @@ def test_continue_from_paper_never_lowers(ctx: Any, world: Any) -> None:
     with pytest.raises(Conflict) as err:
         registers.continue_from_paper(ctx, who, "VPTU", RegisterKind.ARRIVAL,
                                       date(2020, 5, 1), 100)
-    assert "already given number 565" in err.value.detail
+    assert "has given number 565" in err.value.detail
 
 
 def test_party_dispatch_series_per_type_per_term(ctx: Any, world: Any) -> None:

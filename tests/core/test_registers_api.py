@@ -203,3 +203,29 @@ def test_state_outgoing_notation(client: Any, world: Any) -> None:
     r = client.post("/orgs/UBND/dispatches", headers=h, json={
         "type_code": None, "unit": "VP", "title": "Công văn", "issued_on": "2020-03-02"})
     assert r.json()["notation"] == "02/UBND-VP"
+
+
+def test_a_series_is_continued_from_paper_only_before_its_first_number(
+        client: Any, world: Any, ctx: Any) -> None:
+    from sqlalchemy import select
+
+    from app.db import AuditEvent
+
+    h = world.auth("clerk_vptu")
+    put = {"register": "arrival", "on": "2020-01-01", "last_number": 564}
+    assert client.put("/orgs/VPTU/registers/series", headers=h, json=put).status_code == 200
+    again = client.put("/orgs/VPTU/registers/series", headers=h, json={**put, "last_number": 570})
+    assert again.status_code == 200 and again.json()["next_number"] == 571
+    with ctx.reading() as s:
+        events = list(s.scalars(select(AuditEvent).where(
+            AuditEvent.action == "register.continued_from_paper").order_by(AuditEvent.seq)))
+    assert [e.details for e in events] == [
+        {"old_last_number": 0, "new_last_number": 564},
+        {"old_last_number": 564, "new_last_number": 570}]
+    assert client.post("/orgs/VPTU/arrivals", headers=h,
+                       json=seed_arrival_body()).json()["arrival_number"] == 571
+    late = client.put("/orgs/VPTU/registers/series", headers=h, json={**put, "last_number": 600})
+    assert late.status_code == 409 and late.json()["field"] == "last_number", late.text
+    assert "571" in late.json()["detail"]
+    nxt = client.get("/orgs/VPTU/registers/series?register=arrival&on=2020-03-01", headers=h)
+    assert nxt.json()["next_number"] == 572

@@ -106,7 +106,7 @@ def confirm(code: str, body: ConfirmIn, ctx: Ctx, who: Caller) -> ConfirmOut:
         issuer_name=body.issuer_name, issuer_family=body.issuer_family,
         import_copies=body.import_copies, received_at=body.received_at, sender=body.sender,
         routed_to=body.routed_to, deadline=body.deadline, file_code=body.file_code,
-        note=body.note)
+        note=body.note, late_reason=body.late_reason)
     return ConfirmOut.of(intake.confirm(ctx, who, code, body.proposal.to_domain(), choices))
 
 

@@ -51,6 +51,7 @@ def _arrival_input(body: ArrivalIn) -> arrivals.ArrivalInput:
             references=[Reference(r.notation, r.issued_on) for r in d.references]),
         received_at=body.received_at, sender=body.sender, routed_to=body.routed_to,
         deadline=body.deadline, file_code=body.file_code, note=body.note,
+        late_reason=body.late_reason,
         duplicate_override=None if body.duplicate_override is None else DuplicateOverride(
             body.duplicate_override.field, body.duplicate_override.reason))
 
@@ -214,7 +215,7 @@ def register_inbox_item(code: str, item_id: PathId, body: InboxRegisterIn, ctx: 
                         who: Caller) -> ArrivalOut:
     return ArrivalOut.of(arrivals.register_from_inbox(
         ctx, who, code, item_id, received_at=body.received_at, routed_to=body.routed_to,
-        deadline=body.deadline, note=body.note))
+        deadline=body.deadline, note=body.note, late_reason=body.late_reason))
 
 
 @router.put("/orgs/{code}/registers/series", response_model=SeriesOut, responses=errors(409),

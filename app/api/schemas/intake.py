@@ -206,6 +206,9 @@ class ConfirmIn(Strict):
     deadline: Day | None = None
     file_code: Line40 | None = None
     note: Text | None = None
+    late_reason: Text | None = Field(
+        None, description="a late entry: received before the series' latest receipt, and why "
+                          "it is registered now (at least 10 characters)")
 
 
 class DeclaredSignatureOut(BaseModel):

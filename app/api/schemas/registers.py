@@ -63,6 +63,9 @@ class ArrivalIn(Strict):
     deadline: Day | None = Field(None, description="hạn giải quyết")
     file_code: Line40 | None = None
     note: Text | None = None
+    late_reason: Text | None = Field(
+        None, description="a late entry: received before the series' latest receipt, and why "
+                          "it is registered now (at least 10 characters)")
     duplicate_override: DuplicateOverrideIn | None = Field(
         None, description="only after a 409 naming an entry with the same số and ký hiệu")
 
@@ -209,10 +212,13 @@ class ArrivalOut(BaseModel):
     history: list[ArrivalEventOut]
     cancelled: CancellationOut | None = Field(None, description="set when the number is cancelled")
     corrections: list[CorrectionOut] = Field(default_factory=list)
+    late_reason: str | None = Field(None, description="set on a late entry (out of order)")
+    registered_at: datetime = Field(description="when the line was written (vào sổ lúc)")
 
     @classmethod
     def of(cls, a: Any) -> ArrivalOut:
         return cls(
+            late_reason=a.late_reason, registered_at=a.created_at,
             cancelled=cancellation_of(a),
             corrections=[CorrectionOut.model_validate(c) for c in a.corrections],
             id=a.id, org_code=a.organisation.code, arrival_number=a.arrival_number,
@@ -305,6 +311,9 @@ class InboxRegisterIn(Strict):
     routed_to: ShortText | None = None
     deadline: Day | None = None
     note: Text | None = None
+    late_reason: Text | None = Field(
+        None, description="a late entry: received before the series' latest receipt, and why "
+                          "it is registered now (at least 10 characters)")
 
 
 class ContinueIn(Strict):
