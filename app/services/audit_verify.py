@@ -16,6 +16,8 @@ What is checked (``vanthu audit verify``; docs/audit.md §7):
    to the after-digest of its latest such event, built by the same snapshot functions the
    services record that state with. A deleted row, a row that its latest event deleted, and an
    arrival, copy or copy request with no event at all are reported too.
+5. **Counters.** Every sequence's last number equals the highest number its rows use, or the
+   paper number it continued from (``app/services/audit_counters.py``).
 
 Findings name the first altered event (seq, action, entity) and each altered register row.
 """
@@ -57,6 +59,7 @@ from app.services import (
     organisations,
     tokens,
 )
+from app.services.audit_counters import counter_problems
 from app.services.audit_log import event_document
 from app.services.tree_heads import to_signed
 
@@ -469,6 +472,8 @@ def verify_session(session: Session, key: VerifyingKey | None) -> VerifyReport:
     run.tree_heads()
     run.register_rows()
     run.name_events()
+    for name, why in counter_problems(session):
+        run.report.findings.append(Finding("register_row", why, row=name))
     return run.report
 
 
