@@ -129,8 +129,7 @@ def _create_structure(ctx: AppContext) -> dict[str, str]:
         for key, name, code, role, clearance in PEOPLE:
             user = tokens.add_user(s, by_code[code], name, role, clearance)
             issued[key] = tokens.add_token(s, user, f"demo {key}")
-            audit_log.record(s, None, "user.created", "user", user.id,
-                             details={"source": "demo", "role": role, "org": code})
+            tokens.record_user_created(s, None, user, {"source": "demo", "org": code})
     return issued
 
 

@@ -1,7 +1,8 @@
 """`vanthu audit verify | sign | log-key`: the audit log from the command line, no server needed.
 
-``verify`` exits 0 when the log, its signed heads and the register rows all check out, 1 when
-anything was altered (naming the first altered event and each altered row), 2 on a usage error.
+``verify`` exits 0 when the log, its signed heads, the register rows, users, tokens, register
+series and stored files all check out, 1 when anything was altered (naming the first altered
+event and each altered row or file), 2 on a usage error.
 """
 
 from __future__ import annotations
@@ -87,8 +88,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     sub = audit.add_subparsers(dest="audit_command", required=True)
 
     verify = sub.add_parser(
-        "verify", help="recompute the log from the database, check the signed tree heads and "
-                       "the register rows; exit 1 naming the first altered event")
+        "verify", help="recompute the log from the database, check the signed tree heads, "
+                       "the register rows, users, tokens, series and stored files; exit 1 "
+                       "naming the first altered event and each altered row")
     verify.add_argument("--log-key", type=Path, metavar="PEM",
                         help="check signatures with this public key (default: the service's "
                              "log key under keys_dir)")

@@ -1,6 +1,6 @@
 """Recompute the audit log from the database and say whether anything was altered, and where.
 
-What is checked (``vanthu audit verify``; docs/audit.md §7):
+What is checked (``vanthu audit verify``; docs/audit.md §10):
 
 1. **Events.** Each ``audit_events`` row is rebuilt into its event (``event_document``), encoded
    (RFC 8785) and hashed; the hash must equal the row's ``leaf_hash`` and the log's leaf node.
@@ -12,29 +12,27 @@ What is checked (``vanthu audit verify``; docs/audit.md §7):
    explains it means that events *and* nodes were rewritten together; the signed heads bracket
    where.
 4. **Register rows.** A row whose events carry state digests (arrivals, certified copies, copy
-   requests, documents' files, organisations) must hash
-   to the after-digest of its latest such event, built by the same snapshot functions the
-   services record that state with. A deleted row, a row that its latest event deleted, and an
-   arrival, copy or copy request with no event at all are reported too.
-5. **Counters.** Every sequence's last number equals the highest number its rows use, or the
-   paper number it continued from (``app/services/audit_counters.py``).
+   requests, dispatches, documents' files, organisations) must hash to the after-digest of its
+   latest such event, built by the same snapshot functions the services record that state with.
+   A deleted row, a row that its latest event deleted, and an arrival, dispatch, copy or copy
+   request with no event at all are reported too.
+5–8. **Stored files, users, API tokens, register series**: ``app/services/audit_integrity.py``.
 
 Findings name the first altered event (seq, action, entity) and each altered register row.
 """
 
 from __future__ import annotations
 
-import base64
 import bisect
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.audit.event_codec import event_leaf_hash, state_digest
-from app.audit.merkle import EMPTY_ROOT, MerkleLog
+from app.audit.merkle import MerkleLog
 from app.audit.node_store import InMemoryNodeStore
 from app.audit.tree_head import VerifyingKey, key_id, verify_tree_head
 from app.context import AppContext
@@ -47,7 +45,6 @@ from app.db import (
     Dispatch,
     Document,
     Organisation,
-    User,
 )
 from app.db import SignedTreeHead as SignedTreeHeadRow
 from app.services import (
@@ -57,75 +54,19 @@ from app.services import (
     dispatches,
     documents,
     organisations,
-    tokens,
 )
-from app.services.audit_counters import counter_problems
+from app.services.audit_integrity import IntegrityChecks
 from app.services.audit_log import event_document
+from app.services.audit_report import Finding, VerifyReport
 from app.services.tree_heads import to_signed
+from app.storage import FileStore
+
+__all__ = ["REGISTERS", "Finding", "Register", "VerifyReport", "verify", "verify_session"]
 
 _BATCH = 2000
 #: Stands in for the leaf of an event whose row is gone or unreadable, so later leaves keep their
 #: index; the event itself is reported.
 _PLACEHOLDER = bytes(32)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One thing that does not hold. ``kind``: event, node, tree_head or register_row."""
-
-    kind: str
-    message: str
-    seq: int | None = None
-    action: str | None = None
-    entity: str | None = None  # "arrival 3": the event's subject
-    row: str | None = None  # "arrivals row 3": the register row, for register_row findings
-
-
-@dataclass
-class VerifyReport:
-    size: int = 0
-    root: bytes = EMPTY_ROOT
-    tree_heads: int = 0
-    register_rows: int = 0
-    findings: list[Finding] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.findings
-
-    @property
-    def first_altered_event(self) -> Finding | None:
-        """The event finding with the lowest seq: the earliest change in log order."""
-        events = [f for f in self.findings if f.kind == "event" and f.seq is not None]
-        return min(events, key=lambda f: f.seq or 0, default=None)
-
-    def summary(self) -> str:
-        root = base64.b64encode(self.root).decode("ascii")
-        if self.ok:
-            heads = "head" if self.tree_heads == 1 else "heads"
-            return (f"audit log OK: {self.size} events, root {root} (base64), {self.tree_heads} "
-                    f"signed tree {heads} verified, {self.register_rows} register rows match "
-                    "their latest event")
-        lines = [f"audit log FAILED: {len(self.findings)} problem(s) in a log of {self.size} "
-                 "events"]
-        first = self.first_altered_event
-        if first is not None:
-            lines.append(f"first altered event: {first.seq}"
-                         + (f" ({first.action}, {first.entity})" if first.action else ""))
-        lines += [f"- {f.message}" for f in self.findings]
-        return "\n".join(lines)
-
-    def to_dict(self) -> dict[str, Any]:
-        first = self.first_altered_event
-        return {
-            "ok": self.ok,
-            "size": self.size,
-            "root_hash": base64.b64encode(self.root).decode("ascii"),
-            "tree_heads": self.tree_heads,
-            "register_rows": self.register_rows,
-            "first_altered_event": None if first is None else asdict(first),
-            "findings": [asdict(f) for f in self.findings],
-        }
 
 
 def _entity(row: AuditEvent) -> str:
@@ -410,10 +351,6 @@ def _dispatch(dispatch: Dispatch) -> list[Mapping[str, Any]]:
     return [{**state, "document": doc} for doc in _document_states(dispatch.document)]
 
 
-def _user(user: User) -> list[Mapping[str, Any]]:
-    return [tokens.snapshot(user)]
-
-
 def _copy(copy: CertifiedCopy) -> list[Mapping[str, Any]]:
     return [copies.snapshot(copy)]
 
@@ -439,8 +376,6 @@ REGISTERS: dict[str, Register] = {
         states={"dispatch.registered": _dispatch, "dispatch.corrected": _dispatch,
                 "dispatch.cancelled": _dispatch},
         all_ids=_all_ids(Dispatch)),
-    "user": Register(
-        table="users", load=_by_id(User), states={"user.created": _user}),
     "copy": Register(
         table="certified_copies", load=_by_id(CertifiedCopy),
         states={"copy.issued": _copy, "copy.revoked": _copy},
@@ -464,16 +399,17 @@ REGISTERS: dict[str, Register] = {
 # -- entry points ------------------------------------------------------------------------------
 
 
-def verify_session(session: Session, key: VerifyingKey | None) -> VerifyReport:
-    """Run every check in ``session`` (which should see one consistent snapshot)."""
+def verify_session(session: Session, key: VerifyingKey | None,
+                   store: FileStore | None = None) -> VerifyReport:
+    """Run every check in ``session`` (which should see one consistent snapshot); with
+    ``store``, also read back every stored file the rows name."""
     run = _Run(session, key)
     run.events()
     run.nodes()
     run.tree_heads()
     run.register_rows()
+    IntegrityChecks(session, store, run.report, run.flag, run.explained).run()
     run.name_events()
-    for name, why in counter_problems(session):
-        run.report.findings.append(Finding("register_row", why, row=name))
     return run.report
 
 
@@ -485,4 +421,4 @@ def verify(ctx: AppContext, key: VerifyingKey | None = None) -> VerifyReport:
         if session.get_bind().dialect.name == "postgresql":
             # One snapshot for the whole run, so appends made meanwhile are not seen half-way.
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        return verify_session(session, key)
+        return verify_session(session, key, ctx.store)

@@ -47,6 +47,14 @@ def snapshot(user: User) -> dict[str, Any]:
             "clearance": user.clearance}
 
 
+def record_user_created(session: Session, who: Principal | None, user: User,
+                        details: dict[str, Any] | None = None) -> None:
+    """Log a new user with its state, so ``vanthu audit verify`` catches a role or clearance
+    changed in the database afterwards. Every user made through the service is logged."""
+    audit_log.record(session, who, "user.created", "user", user.id, after=snapshot(user),
+                     details=details)
+
+
 def add_token(session: Session, user: User, label: str | None = None,
               token: str | None = None) -> str:
     token = token or new_token()
@@ -64,7 +72,7 @@ def create_user(ctx: AppContext, who: Principal, org_code: str, name: str, role:
         if org.id not in descendant_ids(s, who.org_id):
             raise NotFound(f"no organisation with code {org_code!r} under {who.org_code}")
         user = add_user(s, org, name, role, clearance)
-        audit_log.record(s, who, "user.created", "user", user.id, after=snapshot(user))
+        record_user_created(s, who, user)
     return user
 
 

@@ -47,7 +47,8 @@ def test_verify_exits_0_on_a_clean_log_and_1_naming_an_edited_event(
     assert (code, out.strip()) == (0, "audit log OK: 0 events, root "
                                       "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU= (base64), "
                                       "0 signed tree heads verified, 0 register rows match "
-                                      "their latest event")
+                                      "their latest event, 0 stored files match their "
+                                      "SHA-256, 0 register series match their rows")
     facts = activity(client, world)
     code, out = run(capsys, "verify")
     assert code == 0 and out.startswith("audit log OK: 11 events, root "

@@ -1,0 +1,308 @@
+"""Checks of ``vanthu audit verify`` beyond the log's own rows (docs/audit.md §10, 5–8).
+
+5. **Stored files.** Every file a row names by its SHA-256 (``document_files.sha256``, a
+   certified copy's ``pdf_sha256`` and ``envelope_sha256``) is read back from the file store and
+   hashed: a missing file, or bytes that no longer hash to the digest, is a finding on the row.
+6. **Users.** A user's row (name, role, organisation, clearance) must hash to the state its
+   latest ``user.created`` / ``user.updated`` event recorded. When only the role or clearance
+   differs the finding says which and from what (the recorded digest is matched against every
+   role and clearance). A user without an event whose id is above that of a logged user was
+   inserted around the service.
+7. **API tokens.** A token that a ``token.revoked`` event revoked must still be revoked, a token
+   must belong to the user its ``token.created`` event gave it to, neither may be deleted, and a
+   token without an event whose id is above that of a logged token was inserted around the
+   service.
+8. **Register series.** Each ``sequences`` row's ``last_number`` must equal the highest number
+   its register rows use (arrivals, dispatches, certified copies of that office and scope), or
+   the paper number it continued from when that is higher, and that ``continued_from`` must be
+   the number its latest ``register.continued_from_paper`` event recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.audit.event_codec import state_digest
+from app.db import (
+    ApiToken,
+    Arrival,
+    AuditEvent,
+    CertifiedCopy,
+    Dispatch,
+    DocumentFile,
+    Organisation,
+    Sequence,
+    User,
+)
+from app.services.access import CLEARANCE_ORDER, ROLES
+from app.services.audit_report import Finding, VerifyReport
+from app.services.tokens import snapshot as user_snapshot
+from app.storage import FileStore
+
+_BATCH = 2000
+#: Events that record a user's whole state (after_sha256 of ``tokens.snapshot``).
+USER_STATES = ("user.created", "user.updated")
+PAPER = "register.continued_from_paper"
+#: register → (model, number column) of the rows that use that register's numbers.
+NUMBERED: dict[str, tuple[Any, Any]] = {
+    "arrival": (Arrival, Arrival.arrival_number), "dispatch": (Dispatch, Dispatch.number),
+    "copy": (CertifiedCopy, CertifiedCopy.number)}
+
+Event = tuple[int, str, str | None, Any]  # seq, action, after_sha256, details
+
+
+def _label(seq: int, action: str, subject: str) -> str:
+    return f"event {seq} ({action}, {subject})"
+
+
+class IntegrityChecks:
+    """Checks 5–8 over one session; findings go through ``flag``; ``explained(a, b)`` says
+    whether an event in [a, b) was already reported altered (its rows are then not judged)."""
+
+    def __init__(self, session: Session, store: FileStore | None, report: VerifyReport,
+                 flag: Callable[[Finding], None], explained: Callable[[int, int], bool]) -> None:
+        self.session, self.store, self.report = session, store, report
+        self.flag, self.explained = flag, explained
+
+    def run(self) -> None:
+        if self.store is not None:
+            self.files(self.store)
+        self.users()
+        self.tokens()
+        self.sequences()
+
+    def _events(self, subject_type: str, actions: tuple[str, ...]) -> Iterator[tuple[str, Event]]:
+        query = (select(AuditEvent.seq, AuditEvent.action, AuditEvent.subject_id,
+                        AuditEvent.after_sha256, AuditEvent.details)
+                 .where(AuditEvent.subject_type == subject_type,
+                        AuditEvent.action.in_(actions))
+                 .order_by(AuditEvent.seq).execution_options(yield_per=_BATCH))
+        for seq, action, subject_id, after, details in self.session.execute(query):
+            yield subject_id, (seq, action, after, details)
+
+    def _altered(self, event: Event) -> bool:
+        """The event itself was reported altered: what it recorded is not to be trusted."""
+        return self.explained(event[0], event[0] + 1)
+
+    # -- 5. stored files ----------------------------------------------------------------------
+    def files(self, store: FileStore) -> None:
+        checked: dict[str, str | None] = {}  # digest → problem (None: the file is whole)
+
+        def problem(digest: str) -> str | None:
+            if digest not in checked:
+                checked[digest] = _file_problem(store, digest)
+            return checked[digest]
+
+        rows = select(DocumentFile.id, DocumentFile.document_id, DocumentFile.sha256).order_by(
+            DocumentFile.id).execution_options(yield_per=_BATCH)
+        for file_id, document_id, digest in self.session.execute(rows):
+            why = problem(digest)
+            if why is not None:
+                where = f"document_files row {file_id}"
+                self.flag(Finding("file", f"{where} (document {document_id}, sha256 "
+                                          f"{digest[:16]}…): {why}", row=where,
+                                  entity=f"document {document_id}"))
+        copies = select(CertifiedCopy.id, CertifiedCopy.pdf_sha256,
+                        CertifiedCopy.envelope_sha256).order_by(
+            CertifiedCopy.id).execution_options(yield_per=_BATCH)
+        for copy_id, pdf, envelope in self.session.execute(copies):
+            for column, what, stored in (("pdf_sha256", "PDF", pdf),
+                                         ("envelope_sha256", "signed manifest", envelope)):
+                why = None if stored is None else problem(stored)
+                if why is not None:
+                    where = f"certified_copies row {copy_id}"
+                    self.flag(Finding("file", f"{where}: its stored {what} ({column} "
+                                              f"{(stored or '')[:16]}…): {why}", row=where,
+                                      entity=f"copy {copy_id}"))
+        self.report.files = sum(1 for why in checked.values() if why is None)
+
+    # -- 6. users -----------------------------------------------------------------------------
+    def users(self) -> None:
+        events = list(self._events("user", USER_STATES))
+        latest = {subject_id: event for subject_id, event in events if event[2] is not None}
+        mentioned = {subject_id for subject_id, _ in events}
+        # Users made before the first logged one (the demo's, a test world's) have no event.
+        first = min((int(i) for i in latest if i.isdigit()), default=None)
+        seen: set[str] = set()
+        for user in self.session.scalars(select(User).order_by(User.id)
+                                         .execution_options(yield_per=_BATCH)):
+            where = f"users row {user.id}"
+            seen.add(str(user.id))
+            event = latest.get(str(user.id))
+            if event is None:
+                if first is not None and user.id > first and str(user.id) not in mentioned:
+                    self.flag(Finding("register_row", f"{where} ({user.name}, {user.role}, "
+                                      f"clearance {user.clearance}) has no user.created event "
+                                      "in the audit log: it was written around the service",
+                                      row=where, entity=f"user {user.id}"))
+                continue
+            seq, action, after, _ = event
+            if self._altered(event):
+                continue
+            if state_digest(user_snapshot(user)) == after:
+                self.report.register_rows += 1
+                continue
+            self.flag(Finding("register_row", _user_change(user, event), seq=seq, action=action,
+                              entity=f"user {user.id}", row=where))
+        self.session.expunge_all()
+        for subject_id, (seq, action, after, details) in latest.items():
+            if subject_id not in seen and not self._altered((seq, action, after, details)):
+                where = f"users row {subject_id}"
+                self.flag(Finding("register_row", f"{where} was deleted; "
+                                  f"{_label(seq, action, f'user {subject_id}')} recorded it",
+                                  seq=seq, action=action, entity=f"user {subject_id}",
+                                  row=where))
+
+    # -- 7. API tokens ------------------------------------------------------------------------
+    def tokens(self) -> None:
+        created: dict[int, tuple[int, str]] = {}  # token id → (seq, user id it was made for)
+        revoked: dict[int, tuple[int, str]] = {}
+        for subject_id, event in self._events("user", ("token.created", "token.revoked")):
+            seq, action, _, details = event
+            token_id = details.get("token_id") if isinstance(details, dict) else None
+            if isinstance(token_id, int) and not self._altered(event):
+                (created if action == "token.created" else revoked)[token_id] = (seq, subject_id)
+        # Tokens made before the first logged one (the demo's, a test world's) have no event.
+        first = min(created, default=None)
+        seen: set[int] = set()
+        query = (select(ApiToken.id, ApiToken.user_id, ApiToken.revoked_at)
+                 .order_by(ApiToken.id).execution_options(yield_per=_BATCH))
+        for token_id, user_id, revoked_at in self.session.execute(query):
+            seen.add(token_id)
+            where = f"api_tokens row {token_id}"
+            if token_id in revoked and revoked_at is None:
+                seq, owner = revoked[token_id]
+                self._token(where, seq, "token.revoked", owner,
+                            f"{where} (user {user_id}) is valid again: "
+                            f"{_label(seq, 'token.revoked', f'user {owner}')} revoked it, but its "
+                            "revoked_at was cleared in the database")
+            if token_id in created and created[token_id][1] != str(user_id):
+                seq, owner = created[token_id]
+                self._token(where, seq, "token.created", owner,
+                            f"{where} now belongs to user {user_id}, but "
+                            f"{_label(seq, 'token.created', f'user {owner}')} made it for user "
+                            f"{owner}")
+            if (first is not None and token_id > first and token_id not in created
+                    and token_id not in revoked):
+                self.flag(Finding("token", f"{where} (user {user_id}) has no token.created "
+                                  "event in the audit log: it was written around the service",
+                                  row=where, entity=f"user {user_id}"))
+        for token_id in sorted((created.keys() | revoked.keys()) - seen):
+            seq, owner = revoked.get(token_id) or created[token_id]
+            action = "token.revoked" if token_id in revoked else "token.created"
+            where = f"api_tokens row {token_id}"
+            self._token(where, seq, action, owner, f"{where} was deleted; "
+                        f"{_label(seq, action, f'user {owner}')} recorded it")
+
+    def _token(self, where: str, seq: int, action: str, owner: str, message: str) -> None:
+        self.flag(Finding("token", message, seq=seq, action=action, entity=f"user {owner}",
+                          row=where))
+
+    # -- 8. register series -------------------------------------------------------------------
+    def sequences(self) -> None:
+        codes: dict[int, str] = {i: c for i, c in self.session.execute(
+            select(Organisation.id, Organisation.code))}
+        used: dict[tuple[int, str, str], int] = {}
+        for register, (model, number) in NUMBERED.items():
+            query = (select(model.organisation_id, model.scope_key, func.max(number))
+                     .group_by(model.organisation_id, model.scope_key))
+            for org_id, scope, top in self.session.execute(query):
+                used[(org_id, register, scope)] = int(top)
+        paper = {subject_id: event for subject_id, event in self._events("register", (PAPER,))}
+        seen: set[tuple[int, str, str]] = set()
+        for row in self.session.scalars(select(Sequence).order_by(
+                Sequence.organisation_id, Sequence.register, Sequence.scope_key)):
+            key = (row.organisation_id, row.register, row.scope_key)
+            seen.add(key)
+            label = f"{codes.get(row.organisation_id, row.organisation_id)}/{row.register}/" \
+                    f"{row.scope_key}"
+            if self._paper_problem(row, label, paper.get(label)):
+                continue
+            top = used.get(key, 0)
+            expected = max(top, row.continued_from or 0)
+            if row.last_number == expected:
+                self.report.sequences += 1
+                continue
+            where = f"sequences row {label}"
+            basis = (f"the highest {row.register} number its register rows use is {top}"
+                     + (f" and it continued from paper number {row.continued_from}"
+                        if row.continued_from is not None else ""))
+            if row.last_number > expected:
+                why = (f"numbers {expected + 1}–{row.last_number} were taken without a register "
+                       "row" if row.last_number > expected + 1 else
+                       f"number {row.last_number} was taken without a register row")
+            else:
+                why = f"numbers already in the register (up to {expected}) would be given again"
+            self.flag(Finding("sequence", f"{where}: last_number is {row.last_number} but "
+                                          f"{basis}: {why}", row=where))
+        for key in sorted(used.keys() - seen):
+            org_id, register, scope = key
+            where = f"sequences row {codes.get(org_id, org_id)}/{register}/{scope}"
+            self.flag(Finding("sequence", f"{where} was deleted, but register rows use numbers "
+                                          f"up to {used[key]}: numbering would start again at 1",
+                              row=where))
+
+    def _paper_problem(self, row: Sequence, label: str, event: Event | None) -> bool:
+        """Report a ``continued_from`` that its latest event does not account for."""
+        where = f"sequences row {label}"
+        if event is not None and self._altered(event):
+            return False  # the event is reported; the row is judged by what it claims
+        if row.continued_from is None:
+            if event is None:
+                return False
+            message = (f"{where}: continued_from is empty but "
+                       f"{_label(event[0], PAPER, f'register {label}')} recorded a paper number")
+        elif event is None:
+            message = (f"{where}: continued_from is {row.continued_from} but no {PAPER} event "
+                       "recorded it: a paper number was set in the database")
+        elif state_digest({"last_number": row.continued_from}) != event[2]:
+            message = (f"{where}: continued_from is {row.continued_from}, not the paper number "
+                       f"{_label(event[0], PAPER, f'register {label}')} recorded")
+        else:
+            return False
+        self.flag(Finding("sequence", message, seq=None if event is None else event[0],
+                          action=None if event is None else PAPER, row=where,
+                          entity=f"register {label}"))
+        return True
+
+
+def _file_problem(store: FileStore, digest: str) -> str | None:
+    """None if the stored file hashes to ``digest``; otherwise what is wrong with it."""
+    try:
+        path = store.path_for(digest)
+    except ValueError:
+        return "the column does not hold a SHA-256 digest"
+    try:
+        with path.open("rb") as f:
+            actual = hashlib.file_digest(f, "sha256").hexdigest()
+    except FileNotFoundError:
+        return "the file is missing from the store"
+    except OSError as exc:
+        return f"the stored file cannot be read ({exc.strerror})"
+    if actual != digest:
+        return (f"the stored file was altered: its bytes hash to {actual[:16]}…, not to the "
+                "digest the row records")
+    return None
+
+
+def _user_change(user: User, event: Event) -> str:
+    """The finding on a user row that no longer hashes to its recorded state, naming the role or
+    clearance it had when the state matches but for those."""
+    seq, action, after, _ = event
+    where = f"users row {user.id} ({user.name})"
+    recorded = _label(seq, action, f"user {user.id}")
+    state = user_snapshot(user)
+    for role in ROLES:
+        for clearance in CLEARANCE_ORDER:
+            if state_digest({**state, "role": role, "clearance": clearance}) == after:
+                changes = [f"{what} {was} → {now}" for what, was, now in (
+                    ("role", role, user.role), ("clearance", clearance, user.clearance))
+                    if was != now]
+                return (f"{where} was changed in the database without an audit event: "
+                        f"{', '.join(changes)} since {recorded}")
+    return f"{where} was altered: it no longer matches the state recorded by {recorded}"
