@@ -2,7 +2,8 @@
 
 Layout per ND 30 Phụ lục I Phần II (State) and HD 36-HD/VPTW khoản 3 (Party): a solid line across
 the full text width, then two columns: left the copying office (parent, name, Party "*" or State
-rule), the copy number; right the copy form (SAO Y / SAO LỤC / TRÍCH SAO) and the italic place
+rule), the copy number and, for a secret document, its độ mật mark (box 10a: bold, framed,
+under the number); right the copy form (SAO Y / SAO LỤC / TRÍCH SAO) and the italic place
 and date. Below: left "Nơi nhận:" and its list, right the signer's authority and title, the box
 where the signing library draws the visible signature, and the signer's name.
 
@@ -43,6 +44,10 @@ SIGNATURE_BOX_HEIGHT = 70.0
 HEADING_SIZE = 13.0
 KIND_SIZE = 14.0
 DATE_SIZE = 13.0
+MARK_SIZE = 13.0
+#: The độ mật frame: 8 mm high, the label's width plus this padding each side, in points.
+MARK_HEIGHT: float = 8 * mm
+MARK_PADDING: float = 3 * mm
 LIST_TITLE_SIZE = 12.0
 LIST_SIZE = 11.0
 NOTE_SIZE = 11.0
@@ -66,6 +71,8 @@ class CopyBlock:
     signer_name: str
     recipients: list[str] = field(default_factory=list)  # nơi nhận, without "- " and punctuation
     note: str | None = None  # e.g. which pages a trích sao reproduces
+    #: độ mật label ("MẬT", "TỐI MẬT", "TUYỆT MẬT"), framed under the number; None: no mark
+    confidentiality_mark: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,23 @@ class _Writer:
         return self.top(size)
 
 
+def _draw_mark(canvas: Canvas, label: str, next_baseline: float) -> float:
+    """Frame `label` (bold caps) centred in the left column under the line whose next baseline
+    is `next_baseline`; return the next baseline under the frame."""
+    text = nfc(label).upper()
+    width = stringWidth(text, face("bold"), MARK_SIZE) + 2 * MARK_PADDING
+    centre = MARGIN_LEFT + LEFT_WIDTH / 2
+    # 4 pt under the descenders of the number line
+    top = next_baseline + HEADING_SIZE * (LEADING - DESCENT) - 4
+    bottom = top - MARK_HEIGHT
+    canvas.setLineWidth(1.0)
+    canvas.rect(centre - width / 2, bottom, width, MARK_HEIGHT, stroke=1, fill=0)
+    canvas.setFont(face("bold"), MARK_SIZE)
+    # capitals centred in the frame (cap height about 0.66 em)
+    canvas.drawCentredString(centre, bottom + (MARK_HEIGHT - MARK_SIZE * 0.66) / 2, text)
+    return bottom - HEADING_SIZE * (LEADING - DESCENT)
+
+
 def _fit_size(text: str, style: Style, size: float, width: float, minimum: float) -> float:
     """Largest size <= `size` (down to `minimum`) at which `text` fits on one line."""
     while size > minimum and stringWidth(nfc(text), face(style), size) > width:
@@ -195,6 +219,8 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
         canvas.line(centre - rule / 2, rule_y, centre + rule / 2, rule_y)
         y -= 6
     y = writer.lines(block.number_line, "regular", HEADING_SIZE, MARGIN_LEFT, LEFT_WIDTH, y)
+    if block.confidentiality_mark:
+        y = _draw_mark(canvas, block.confidentiality_mark, y)
     left_bottom = y
 
     # Right column: copy form and place/date.

@@ -22,6 +22,7 @@ from app.domain.copy_forms import CopyKind, copy_notation
 from app.domain.dates import format_signing_time_iso, to_vn
 from app.domain.doc_types import Family
 from app.domain.errors import DomainError
+from app.domain.marks import Confidentiality
 from app.domain.notation import notation_key
 from app.domain.numbering import RegisterKind
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -133,7 +134,8 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) 
             source_pdf=source_pdf, source_is_copy=source.parent is not None,
             parent_manifest_sha256=None if source.parent is None
             else source.parent.manifest_sha256,
-            document_notation=source.document.notation)
+            document_notation=source.document.notation,
+            confidentiality=Confidentiality(source.document.confidentiality))
         files = make_copy_files(office_of(org), spec, ctx.keys.identity(key_row))
         pdf_sha256 = ctx.store.put(files.pdf, work.staged)
         envelope_sha256 = ctx.store.put(files.manifest.to_json(), work.staged)

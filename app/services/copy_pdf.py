@@ -13,6 +13,7 @@ from pathlib import Path
 from app.domain.copy_forms import CopyKind
 from app.domain.dates import format_date_line, format_signing_time_iso
 from app.domain.doc_types import Family
+from app.domain.marks import Confidentiality
 from app.domain.text import vn_upper
 from app.render.compose import compose_copy
 from app.render.copy_page import CopyBlock, render_copy_page
@@ -55,6 +56,8 @@ class CopySpec:
     source_is_copy: bool
     parent_manifest_sha256: str | None
     document_notation: str
+    #: the document's độ mật: a secret one prints its mark and names it in the manifest
+    confidentiality: Confidentiality = Confidentiality.NONE
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ def number_line(family: Family, notation: str) -> str:
 
 
 def manifest_for(office: CopyOffice, spec: CopySpec) -> dict[str, object]:
-    return {
+    manifest: dict[str, object] = {
         "version": MANIFEST_VERSION,
         "kind": spec.kind.value,
         "notation": spec.notation,
@@ -89,6 +92,9 @@ def manifest_for(office: CopyOffice, spec: CopySpec) -> dict[str, object]:
         "pages": spec.pages,
         "document": spec.document_notation,
     }
+    if spec.confidentiality.is_secret:  # ordinary copies keep the manifest they always had
+        manifest["confidentiality"] = spec.confidentiality.value
+    return manifest
 
 
 def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentity,
@@ -106,6 +112,7 @@ def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentit
         recipients=list(spec.recipients),
         note=None if not spec.pages else
         "Trích sao trang " + ", ".join(str(p) for p in spec.pages),
+        confidentiality_mark=spec.confidentiality.label or None,
     ))
     composed = compose_copy(spec.source_pdf, page.pdf, spec.pages)
     # The source travels inside the copy, so the chain verifies from the file alone; a trích
