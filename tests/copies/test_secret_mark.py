@@ -72,7 +72,7 @@ def test_a_secret_copy_shows_its_mark_under_the_number_and_names_it_in_the_manif
 
     manifest = manifest_of(client, world, ctx, copy, "head_vptu")
     assert manifest["confidentiality"] == "MAT"
-    assert manifest["notation"] == "01-BS/VPTU" and manifest["document"] == "9-TB/TW"
+    assert manifest["notation"] == "01-BS/VPTU" and manifest["document"] == "09-TB/TW"  # canonical
 
     # the signed PDF and the chain validate, the signature on the block page
     assert signature_page(pdf) == 2
