@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -87,39 +88,56 @@ def _latest_receipt(session: Session, org_id: int, scope: str) -> tuple[datetime
     return None if row is None else (row[0], row[1])
 
 
-def _check_time(session: Session, org: Organisation, received_at: datetime,
-                late_reason: str | None) -> tuple[str, str | None]:
-    """The series of the receipt, and the late reason kept (None when in order): a receipt
-    before the series' latest one is refused without a reason."""
-    received_on = to_vn(received_at).date()
-    scope = numbering.register_scope(org, RegisterKind.ARRIVAL, received_on)
+def _series_and_time(session: Session, org: Organisation, stated: datetime | None,
+                     clock: Callable[[], datetime]) -> tuple[str, datetime]:
+    """Lock the series the receipt falls in, and the receipt time. A time the clerk did not
+    state is read only once the series is held, so it never precedes an entry committed by a
+    concurrent request (which would make an on-time receipt look late)."""
+    when = stated or clock()
+    scope = numbering.register_scope(org, RegisterKind.ARRIVAL, to_vn(when).date())
+    numbering.lock_series(session, org.id, RegisterKind.ARRIVAL.value, scope)
+    if stated is not None:
+        return scope, stated
+    when = clock()
+    now_scope = numbering.register_scope(org, RegisterKind.ARRIVAL, to_vn(when).date())
+    if now_scope != scope:  # the year turned while waiting: hold the new series instead
+        numbering.lock_series(session, org.id, RegisterKind.ARRIVAL.value, now_scope)
+    return now_scope, when
+
+
+def _late_reason(session: Session, org: Organisation, scope: str, received_at: datetime,
+                 late_reason: str | None) -> str | None:
+    """The late reason kept (None when in order): a receipt before the series' latest one is
+    refused without a reason."""
     latest = _latest_receipt(session, org.id, scope)
     if latest is None or not is_late(received_at, latest[0]):
-        return scope, None
+        return None
     if late_reason is None or len(late_reason.strip()) < 10:
         raise Conflict(
             f"received {to_vn(received_at).strftime('%H:%M %d/%m/%Y')}, before số đến "
             f"{latest[1]} ({to_vn(latest[0]).strftime('%H:%M %d/%m/%Y')}): numbers follow the "
             "order of receipt; register it as a late entry with late_reason (at least 10 "
             "characters: why it comes now)", field="late_reason")
-    return scope, late_reason.strip()
+    return late_reason.strip()
 
 
 def enter(work: Work, who: Principal, org: Organisation, doc: Document, *,
-          received_at: datetime, copy_id: int | None = None,
+          received_at: datetime | None, clock: Callable[[], datetime], copy_id: int | None = None,
           sender: str | None = None, routed_to: str | None = None,
           deadline: date | None = None, file_code: str | None = None, note: str | None = None,
           late_reason: str | None = None) -> Arrival:
-    """Number and write the register row (inside the caller's unit of work)."""
+    """Number and write the register row (inside the caller's unit of work). `received_at`
+    is the time the clerk stated, or None for "now" (read from `clock`)."""
     s = work.session
     documents.require_visible(who, doc)  # before any number is taken
     key = dedupe_key(doc.id, copy_id)
     documents.ensure_not_registered(_existing(s, org.id, key), org.code)
+    scope, received_at = _series_and_time(s, org, received_at, clock)
     received_on = to_vn(received_at).date()
     if received_on < doc.issued_on:
         raise Invalid(f"received on {received_on} but issued on {doc.issued_on}",
                       field="received_at")
-    scope, late = _check_time(s, org, received_at, late_reason)
+    late = _late_reason(s, org, scope, received_at, late_reason)
     number = numbering.take_number(s, org.id, RegisterKind.ARRIVAL.value, scope)
     arrival = Arrival(
         organisation_id=org.id, document_id=doc.id, copy_id=copy_id, dedupe_key=key,
@@ -157,8 +175,7 @@ def register(ctx: AppContext, who: Principal, org_code: str, data: ArrivalInput,
                                           override=data.duplicate_override)
         if pdf is not None:
             documents.attach_pdf(work, ctx.store, who, doc, pdf)
-        now = ctx.clock()
-        arrival = enter(work, who, org, doc, received_at=data.received_at or now,
+        arrival = enter(work, who, org, doc, received_at=data.received_at, clock=ctx.clock,
                         sender=data.sender, routed_to=data.routed_to, deadline=data.deadline,
                         file_code=data.file_code, note=data.note,
                         late_reason=data.late_reason)
@@ -184,8 +201,7 @@ def register_from_inbox(ctx: AppContext, who: Principal, org_code: str, item_id:
             raise Conflict("the sender withdrew this item (its number was cancelled or the "
                            "copy revoked); it is not registered", field="item_id")
         doc = documents.get(s, item.document_id)
-        now = ctx.clock()
-        arrival = enter(work, who, org, doc, received_at=received_at or now,
+        arrival = enter(work, who, org, doc, received_at=received_at, clock=ctx.clock,
                         copy_id=item.copy_id, sender=item.sender.name, routed_to=routed_to,
                         deadline=deadline, note=note, late_reason=late_reason)
         arrival_id = arrival.id

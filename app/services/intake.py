@@ -335,9 +335,8 @@ def confirm(ctx: AppContext, who: Principal, org_code: str, proposal: Proposal,
             raise Invalid(exc.detail, field=f"proposal.{name}" if name else None,
                           **exc.extra) from exc
         last_office = next((c.office for c in reversed(proposal.copies) if c.office), None)
-        now = ctx.clock()
         arrival = arrivals.enter(
-            work, who, org, doc, received_at=choices.received_at or now,
+            work, who, org, doc, received_at=choices.received_at, clock=ctx.clock,
             sender=choices.sender or last_office or issuer.name, routed_to=choices.routed_to,
             deadline=choices.deadline, file_code=choices.file_code, note=choices.note,
             late_reason=choices.late_reason)

@@ -54,6 +54,22 @@ def _ensure_row(session: Session, org_id: int, register: str, key: str) -> None:
     session.execute(stmt.on_conflict_do_nothing())
 
 
+def lock_series(session: Session, org_id: int, register: str, key: str) -> None:
+    """Hold the series until the transaction ends, without taking a number: a check on the
+    series' latest entry (the order of receipt) then sees every entry committed before it.
+    SQLite already holds the database write lock (IMMEDIATE)."""
+    _ensure_row(session, org_id, register, key)
+    session.execute(
+        select(Sequence.last_number)
+        .where(
+            Sequence.organisation_id == org_id,
+            Sequence.register == register,
+            Sequence.scope_key == key,
+        )
+        .with_for_update()
+    )
+
+
 def take_number(session: Session, org_id: int, register: str, key: str) -> int:
     """The next number of the series; valid only if the caller's transaction commits."""
     _ensure_row(session, org_id, register, key)

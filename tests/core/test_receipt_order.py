@@ -39,3 +39,22 @@ def test_an_earlier_receipt_is_a_late_entry_only_with_a_reason(client: Any, worl
     assert [row[1] for row in rows] == ["1", "2", "3"]
     assert rows[1][9].startswith("VÀO SỔ MUỘN lúc ") and reason in rows[1][9]
     assert "MUỘN" not in rows[0][9] and "MUỘN" not in rows[2][9]
+
+
+def test_an_unstated_receipt_time_is_read_once_the_series_is_held(
+        client: Any, world: Any, ctx: Any) -> None:
+    """A concurrent request may commit a later receipt while this one waits for the series;
+    "now" is read only after the wait, so an on-time receipt is never refused as late."""
+    from datetime import UTC, datetime
+
+    assert arrive(client, world, "160-TB/TW", "2020-01-29T08:15:00+07:00").status_code == 201
+    readings = iter([datetime(2020, 1, 29, 1, 0, tzinfo=UTC),    # before the wait: 08:00
+                     datetime(2020, 1, 29, 1, 30, tzinfo=UTC)])  # once held: 08:30
+    ctx.clock = lambda: next(readings)
+    body = seed_arrival_body()
+    del body["received_at"]
+    body["document"].update(notation="161-TB/TW", references=[])
+    r = client.post("/orgs/VPTU/arrivals", headers=world.auth("clerk_vptu"), json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["arrival_number"] == 2 and r.json()["late_reason"] is None
+    assert r.json()["received_at"].startswith("2020-01-29T01:30")
