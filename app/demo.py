@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -29,7 +29,7 @@ from app.services import arrivals, audit_log, copies, copy_requests, registers, 
 from app.services.access import Principal
 from app.services.dispatches import RecipientInput
 from app.services.documents import DocumentInput, Reference
-from app.services.uploads import check_pdf
+from app.services.uploads import CheckedPdf, check_pdf
 
 #: The seed: 160-TB/TW and the two sao lục made of it (a public Party notice).
 SEED_FILE = Path(__file__).parent / "demo_data" / "160-TB-TW-sao-luc-chain.txt"
@@ -142,18 +142,22 @@ def seed_original_pdf() -> bytes:
     return render_original(seed_original_layout(seed_text()))
 
 
-def _register_seed_arrivals(ctx: AppContext) -> None:
-    original = check_pdf(seed_original_pdf(), ctx.settings.max_upload_bytes, "160-TB-TW.pdf")
-    for clerk, org_code, paper_last, received, pdf in (
-        ("clerk", "VPTU", 564, "2020-01-29T08:30:00", original),
-        ("clerk_tttu", "TTTU", 951, "2020-02-11T09:00:00", None),
-    ):
-        who = _principal(ctx, clerk)
+def _register_seed_arrival(ctx: AppContext, clerk: str, org_code: str, paper_last: int,
+                           received: str, pdf: CheckedPdf | None) -> None:
+    """The office continues its paper series, then registers 160-TB/TW ten minutes after it
+    came in (the register numbers only into the year running on its clock)."""
+    who = _principal(ctx, clerk)
+    with _clock_at(ctx, _at(received) + timedelta(minutes=10)):
         registers.continue_from_paper(ctx, who, org_code, RegisterKind.ARRIVAL,
                                       date(2020, 1, 1), paper_last)
         arrivals.register(ctx, who, org_code, arrivals.ArrivalInput(
             issuer_code="TW", document=SEED_DOCUMENT, received_at=_at(received),
             sender="Văn phòng Trung ương Đảng"), pdf)
+
+
+def _register_seed_arrivals_vptu(ctx: AppContext) -> None:
+    original = check_pdf(seed_original_pdf(), ctx.settings.max_upload_bytes, "160-TB-TW.pdf")
+    _register_seed_arrival(ctx, "clerk", "VPTU", 564, "2020-01-29T08:30:00", original)
 
 
 @contextmanager
@@ -169,30 +173,34 @@ def _clock_at(ctx: AppContext, moment: datetime) -> Iterator[None]:
 def _issue_seed_copies(ctx: AppContext) -> None:
     """397-BS/VPTU to "Các đ/c TUV, Các Đảng bộ trực thuộc", then 30-SL/VPDUK."""
     clerk, department = _principal(ctx, "clerk"), _principal(ctx, "department")
-    registers.continue_from_paper(ctx, clerk, "VPTU", RegisterKind.COPY, date(2020, 2, 4), 396)
-    with ctx.reading() as s:
-        doc_id = s.scalars(select(Document.id).where(Document.notation == "160-TB/TW")).one()
-    request = copy_requests.create(ctx, department, "VPTU", copy_requests.RequestInput(
-        kind=CopyKind.SAO_LUC, reason="Phổ biến Thông báo kết luận đến chi bộ",
-        document_id=doc_id,
-        recipients=[RecipientInput(name="Các đ/c TUV"),
-                    # the line as printed; delivered to the Đảng ủy Khối's office in the system
-                    RecipientInput(org_code="VPDUK", name="Các Đảng bộ trực thuộc")]))
+    with _clock_at(ctx, _at("2020-02-04T09:00:00")):
+        registers.continue_from_paper(ctx, clerk, "VPTU", RegisterKind.COPY, date(2020, 2, 4),
+                                      396)
+        with ctx.reading() as s:
+            doc_id = s.scalars(select(Document.id).where(Document.notation == "160-TB/TW")).one()
+        request = copy_requests.create(ctx, department, "VPTU", copy_requests.RequestInput(
+            kind=CopyKind.SAO_LUC, reason="Phổ biến Thông báo kết luận đến chi bộ",
+            document_id=doc_id,
+            recipients=[RecipientInput(name="Các đ/c TUV"),
+                        # the line as printed; delivered to the Đảng ủy Khối's office in the system
+                        RecipientInput(org_code="VPDUK", name="Các Đảng bộ trực thuộc")]))
     with _clock_at(ctx, _at("2020-02-04T15:30:15")):
         first = copies.approve(ctx, clerk, request.id, copies.IssueInput(
             signer_title="CHÁNH VĂN PHÒNG", signer_name="Lê Văn Chiến",
             archive_line="Lưu Văn phòng Tỉnh ủy"))
 
     clerk_duk, department_duk = _principal(ctx, "clerk_vpduk"), _principal(ctx, "department_vpduk")
-    item = next(i for i in arrivals.inbox(ctx, clerk_duk, "VPDUK") if i.copy_id == first.id)
-    arrivals.register_from_inbox(ctx, clerk_duk, "VPDUK", item.id,
-                                 received_at=_at("2020-02-05T08:00:00"))
-    registers.continue_from_paper(ctx, clerk_duk, "VPDUK", RegisterKind.COPY, date(2020, 2, 6),
-                                  29)
-    onward = copy_requests.create(ctx, department_duk, "VPDUK", copy_requests.RequestInput(
-        kind=CopyKind.SAO_LUC, reason="Sao gửi các tổ chức cơ sở đảng", copy_id=first.id,
-        recipients=[RecipientInput(name="Thường trực ĐUK"),
-                    RecipientInput(name="Các TCCS đảng")]))
+    with _clock_at(ctx, _at("2020-02-05T08:10:00")):
+        item = next(i for i in arrivals.inbox(ctx, clerk_duk, "VPDUK") if i.copy_id == first.id)
+        arrivals.register_from_inbox(ctx, clerk_duk, "VPDUK", item.id,
+                                     received_at=_at("2020-02-05T08:00:00"))
+    with _clock_at(ctx, _at("2020-02-06T09:00:00")):
+        registers.continue_from_paper(ctx, clerk_duk, "VPDUK", RegisterKind.COPY,
+                                      date(2020, 2, 6), 29)
+        onward = copy_requests.create(ctx, department_duk, "VPDUK", copy_requests.RequestInput(
+            kind=CopyKind.SAO_LUC, reason="Sao gửi các tổ chức cơ sở đảng", copy_id=first.id,
+            recipients=[RecipientInput(name="Thường trực ĐUK"),
+                        RecipientInput(name="Các TCCS đảng")]))
     with _clock_at(ctx, _at("2020-02-06T14:00:23")):
         copies.approve(ctx, clerk_duk, onward.id, copies.IssueInput(
             signer_title="CHÁNH VĂN PHÒNG", signer_name="Nguyễn Khắc Trung"))
@@ -208,8 +216,9 @@ def load_demo(ctx: AppContext) -> str:
         token_file.parent.mkdir(parents=True, exist_ok=True)
         token_file.write_text(json.dumps(issued, indent=2))
         token_file.chmod(0o600)
-        _register_seed_arrivals(ctx)
+        _register_seed_arrivals_vptu(ctx)
         _issue_seed_copies(ctx)
+        _register_seed_arrival(ctx, "clerk_tttu", "TTTU", 951, "2020-02-11T09:00:00", None)
         status = "demo data loaded"
     else:
         issued = json.loads(token_file.read_text()) if token_file.exists() else {}

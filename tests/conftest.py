@@ -113,6 +113,9 @@ def ctx(settings: Any) -> Iterator[Any]:
     from app.context import AppContext
 
     context = AppContext.from_settings(settings)
+    from tests.factories import TEST_NOW, set_clock
+
+    set_clock(context, TEST_NOW)  # the seed's world: see TEST_NOW
     yield context
     context.db.dispose()
 

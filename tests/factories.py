@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from app.context import AppContext
 from app.db import CommitteeTerm, Organisation
 from app.services import tokens
+
+#: The tests' "now": the seed's world is early 2020, in the committee term 2015-2020, and a
+#: register numbers only into the year and term running today. The clock ticks from here.
+TEST_NOW = datetime(2020, 10, 15, 3, 0, tzinfo=UTC)  # 10:00 on 15/10/2020, the term's last day
+
+
+def ticking_clock(start: datetime) -> Callable[[], datetime]:
+    """A clock that reads `start` now and moves on with real time (successive steps are
+    later, as on a server)."""
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
+
+
+def set_clock(ctx: AppContext, when: str | datetime) -> None:
+    """Move the service's clock to `when` (ISO text with its offset, or an aware datetime): a
+    test stepping through a year sets the clock of each step, as the office lives it."""
+    start = datetime.fromisoformat(when) if isinstance(when, str) else when
+    ctx.clock = ticking_clock(start)
 
 
 def build_world(ctx: AppContext) -> Any:

@@ -59,6 +59,9 @@ class ArrivalRow:
     transfer_date: date | datetime | None = None  # ngày chuyển
     receipt: str = ""  # ký nhận
     note: str = ""  # ghi chú
+    #: vào sổ lúc: when the line was written. Not a column of the printed form (ND 30 Phụ lục
+    #: IV); the CSV carries it after the form's columns, so order of receipt can be checked.
+    registered_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ class _Form:
     columns: tuple[str, ...]
     weights: tuple[int, ...]
     row_type: type
+    #: columns the CSV adds after the printed ones (the row type's last fields)
+    csv_extra: tuple[str, ...] = ()
 
 
 FORMS: dict[RegisterKind, _Form] = {
@@ -121,6 +126,7 @@ FORMS: dict[RegisterKind, _Form] = {
         ),
         (8, 6, 13, 11, 8, 23, 12, 8, 6, 5),
         ArrivalRow,
+        ("Vào sổ lúc",),
     ),
     "dispatch": _Form(
         "SỔ ĐĂNG KÝ VĂN BẢN ĐI",
@@ -177,8 +183,17 @@ def format_cell(value: object) -> str:
     return nfc(str(value))
 
 
-def row_cells(kind: RegisterKind, row: Row) -> list[str]:
-    """The ten printed cells of one row; a dataclass must be the kind's row type."""
+def csv_columns(kind: RegisterKind) -> tuple[str, ...]:
+    """Column titles of a register kind's CSV: the printed ones, then the CSV-only ones."""
+    return FORMS[kind].columns + FORMS[kind].csv_extra
+
+
+def format_moment(value: datetime | None) -> str:
+    """A moment as dd/mm/yyyy HH:MM:SS in Vietnam time (the "vào sổ lúc" cell)."""
+    return "" if value is None else value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def _values(kind: RegisterKind, row: Row) -> list[object]:
     form = FORMS[kind]
     if isinstance(row, tuple):
         values: list[object] = list(row)
@@ -189,11 +204,24 @@ def row_cells(kind: RegisterKind, row: Row) -> list[str]:
             f"a {kind} register takes {form.row_type.__name__} rows or tuples, "
             f"not {type(row).__name__}"
         )
-    if len(values) != len(form.columns):
-        raise ValueError(
-            f"a {kind} register row has {len(form.columns)} cells, this one has {len(values)}"
-        )
-    return [format_cell(v) for v in values]
+    printed, full = len(form.columns), len(form.columns) + len(form.csv_extra)
+    if len(values) not in (printed, full):
+        raise ValueError(f"a {kind} register row has {printed} cells, this one has {len(values)}")
+    return values + [None] * (full - len(values))
+
+
+def row_cells(kind: RegisterKind, row: Row) -> list[str]:
+    """The ten printed cells of one row; a dataclass must be the kind's row type."""
+    return [format_cell(v) for v in _values(kind, row)[: len(FORMS[kind].columns)]]
+
+
+def csv_cells(kind: RegisterKind, row: Row) -> list[str]:
+    """The CSV cells of one row: the printed ones, then the CSV-only moments."""
+    values = _values(kind, row)
+    printed = len(FORMS[kind].columns)
+    return [format_cell(v) for v in values[:printed]] + [
+        format_moment(v) if isinstance(v, datetime) or v is None else format_cell(v)
+        for v in values[printed:]]
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -207,10 +235,10 @@ def write_register_csv(meta: RegisterMeta, rows: Iterable[Row], out: BinaryIO) -
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
     try:
         writer = csv.writer(text)
-        writer.writerow(columns(meta.kind))
+        writer.writerow(csv_columns(meta.kind))
         count = 0
         for row in rows:
-            writer.writerow(row_cells(meta.kind, row))
+            writer.writerow(csv_cells(meta.kind, row))
             count += 1
         text.flush()
     finally:

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session, selectinload
 from app.context import AppContext, Work
 from app.db import Arrival, ArrivalEvent, CertifiedCopy, Document, InboxItem, Organisation
 from app.domain.dates import to_vn
+from app.domain.errors import DomainError
 from app.domain.numbering import RegisterKind
-from app.domain.register_period import is_late
+from app.domain.register_period import check_not_future_time, check_open_series, is_late
 from app.domain.text import fold
 from app.errors import Conflict, Invalid, NotFound
 from app.services import audit_log, documents, numbering
@@ -89,20 +90,31 @@ def _latest_receipt(session: Session, org_id: int, scope: str) -> tuple[datetime
 
 
 def _series_and_time(session: Session, org: Organisation, stated: datetime | None,
-                     clock: Callable[[], datetime]) -> tuple[str, datetime]:
-    """Lock the series the receipt falls in, and the receipt time. A time the clerk did not
+                     clock: Callable[[], datetime]) -> tuple[str, datetime, datetime]:
+    """Lock the series the receipt falls in; the receipt time and the moment the line is
+    written (vào sổ lúc), both read once the series is held. A time the clerk did not
     state is read only once the series is held, so it never precedes an entry committed by a
-    concurrent request (which would make an on-time receipt look late)."""
-    when = stated or clock()
-    scope = numbering.register_scope(org, RegisterKind.ARRIVAL, to_vn(when).date())
-    numbering.lock_series(session, org.id, RegisterKind.ARRIVAL.value, scope)
+    concurrent request (which would make an on-time receipt look late). A stated time may not
+    lie in the future nor in a year that has ended (422 ``received_at``)."""
+    now = clock()
     if stated is not None:
-        return scope, stated
-    when = clock()
-    now_scope = numbering.register_scope(org, RegisterKind.ARRIVAL, to_vn(when).date())
+        try:
+            check_not_future_time(stated, now, "received_at")
+            scope = numbering.register_scope(org, RegisterKind.ARRIVAL, to_vn(stated).date())
+            check_open_series(scope, numbering.register_scope(
+                org, RegisterKind.ARRIVAL, to_vn(now).date()), to_vn(stated).date(),
+                "received_at")
+        except DomainError as exc:
+            raise Invalid(exc.reason, field=exc.field) from exc
+        numbering.lock_series(session, org.id, RegisterKind.ARRIVAL.value, scope)
+        return scope, stated, max(clock(), stated)
+    scope = numbering.register_scope(org, RegisterKind.ARRIVAL, to_vn(now).date())
+    numbering.lock_series(session, org.id, RegisterKind.ARRIVAL.value, scope)
+    now = clock()
+    now_scope = numbering.register_scope(org, RegisterKind.ARRIVAL, to_vn(now).date())
     if now_scope != scope:  # the year turned while waiting: hold the new series instead
         numbering.lock_series(session, org.id, RegisterKind.ARRIVAL.value, now_scope)
-    return now_scope, when
+    return now_scope, now, now
 
 
 def _late_reason(session: Session, org: Organisation, scope: str, received_at: datetime,
@@ -132,7 +144,7 @@ def enter(work: Work, who: Principal, org: Organisation, doc: Document, *,
     documents.require_visible(who, doc)  # before any number is taken
     key = dedupe_key(doc.id, copy_id)
     documents.ensure_not_registered(_existing(s, org.id, key), org.code)
-    scope, received_at = _series_and_time(s, org, received_at, clock)
+    scope, received_at, written_at = _series_and_time(s, org, received_at, clock)
     received_on = to_vn(received_at).date()
     if received_on < doc.issued_on:
         raise Invalid(f"received on {received_on} but issued on {doc.issued_on}",
@@ -145,7 +157,7 @@ def enter(work: Work, who: Principal, org: Organisation, doc: Document, *,
         received_at=received_at, sender=sender, routed_to=routed_to,
         routed_on=received_on if routed_to else None, deadline=deadline,
         status="routed" if routed_to else "received", file_code=file_code, note=note,
-        late_reason=late, created_by=who.user_id)
+        late_reason=late, created_at=written_at, created_by=who.user_id)
     s.add(arrival)
     s.flush()
     s.add(ArrivalEvent(arrival_id=arrival.id, actor_id=who.user_id, from_status=None,

@@ -16,6 +16,7 @@ from app.domain.doc_types import DocType, Family, canonical_type
 from app.domain.errors import DomainError
 from app.domain.notation import notation_key, party_notation, state_notation
 from app.domain.numbering import RegisterKind
+from app.domain.register_period import check_not_future_day, check_open_series
 from app.errors import Conflict, Invalid, NotFound
 from app.services import audit_log, documents, duplicates, numbering, search_index
 from app.services.access import Principal, require_clerk_of, require_read
@@ -88,6 +89,22 @@ def _catalogue_type(family: Family, typed: str | None, on: date) -> DocType | No
     return found
 
 
+def _open_scope(org: Organisation, issued_on: date, today: date, type_code: str,
+                secret: bool) -> str:
+    """The series a document dated ``issued_on`` is numbered in, which must be running today: not
+    dated in the future, not into a year or committee term that has ended (422 ``issued_on``)."""
+    try:
+        check_not_future_day(issued_on, today, "issued_on")
+        scope = numbering.register_scope(org, RegisterKind.DISPATCH, issued_on,
+                                         doc_type=type_code, secret=secret)
+        check_open_series(scope, numbering.register_scope(
+            org, RegisterKind.DISPATCH, today, doc_type=type_code, secret=secret),
+            issued_on, "issued_on")
+    except DomainError as exc:
+        raise Invalid(exc.reason, field=exc.field) from exc
+    return scope
+
+
 def _refuse_taken(session: Session, org: Organisation, notation: str, issued_on: date,
                   type_code: str | None) -> None:
     """The number just drawn must make a notation no document of the office already has in this
@@ -127,14 +144,13 @@ def register(ctx: AppContext, who: Principal, org_code: str, data: DispatchInput
         org = get_by_code(s, org_code)
         require_clerk_of(who, org)
         documents.require_level(who, data.confidentiality)  # before any number is taken
-        issued_on = data.issued_on or to_vn(ctx.clock()).date()
+        today = to_vn(ctx.clock()).date()
+        issued_on = data.issued_on or today
         family = Family(org.family)
         doc_type = _catalogue_type(family, data.type_code, issued_on)
         secret = data.confidentiality != "NONE"
         recipients = resolve_recipients(s, data.recipients)
-        scope = numbering.register_scope(org, RegisterKind.DISPATCH, issued_on,
-                                         doc_type=doc_type.code if doc_type else "CV",
-                                         secret=secret)
+        scope = _open_scope(org, issued_on, today, doc_type.code if doc_type else "CV", secret)
         number = numbering.take_number(s, org.id, RegisterKind.DISPATCH.value, scope)
         notation = notation_for(org, number, None if doc_type is None else doc_type.abbreviation,
                                 issued_on.year, data.unit, secret=secret)

@@ -54,8 +54,8 @@ from app.render.register_book import (
     CopyRow,
     DispatchRow,
     RegisterMeta,
-    columns,
-    row_cells,
+    csv_cells,
+    csv_columns,
 )
 from app.render.register_book import RegisterKind as BookKind
 from app.render.register_book import Row as BookRow
@@ -315,7 +315,8 @@ def _arrival_row(r: Row[Any], visible: Sequence[str], _org: Organisation,
                    late_note(to_vn(r.created_at), r.late_reason) if r.late_reason else None,
                    *_secret_note(r.confidentiality),
                    f"Bản sao {r.copy_notation}" if r.copy_notation else None,
-                   f"Hồ sơ {r.file_code}" if r.file_code else None, r.note))
+                   f"Hồ sơ {r.file_code}" if r.file_code else None, r.note),
+        registered_at=r.created_at)
 
 
 def _dispatch_row(r: Row[Any], visible: Sequence[str], org: Organisation,
@@ -438,9 +439,9 @@ def csv_chunks(book: Book, chunk_bytes: int = 64 * 1024) -> Iterator[bytes]:
     buffer = io.BytesIO()
     text = io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text)
-    writer.writerow(columns(book.meta.kind))
+    writer.writerow(csv_columns(book.meta.kind))
     for row in book.rows():
-        writer.writerow(row_cells(book.meta.kind, row))
+        writer.writerow(csv_cells(book.meta.kind, row))
         if buffer.tell() >= chunk_bytes:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -136,19 +136,19 @@ def test_tree_head_is_signed_once_per_size_and_timestamped_by_the_clock(
         with ctx.reading() as s:
             return int(s.scalar(select(func.count()).select_from(SignedTreeHead)) or 0)
 
-    ctx.clock = lambda: datetime(2025, 3, 4, 2, 15, 0, 123000, tzinfo=UTC)
+    ctx.clock = lambda: datetime(2020, 3, 4, 2, 15, 0, 123000, tzinfo=UTC)
     empty = tree_head(client, world)
     assert empty["tree_size"] == 0
     assert b64d(empty["sha256_root_hash"]) == hashlib.sha256(b"").digest()
-    assert empty["timestamp"] == 1_741_054_500_123
+    assert empty["timestamp"] == 1_583_288_100_123
     register_arrival(client, world, 1)
     first = tree_head(client, world, "admin")
-    ctx.clock = lambda: datetime(2025, 3, 5, tzinfo=UTC)
+    ctx.clock = lambda: datetime(2020, 3, 5, tzinfo=UTC)
     assert tree_head(client, world) == first  # unchanged size: the stored head, not a new one
     assert stored() == 2
     register_arrival(client, world, 2)
     second = tree_head(client, world)
-    assert second["tree_size"] == 2 and second["timestamp"] == 1_741_132_800_000
+    assert second["tree_size"] == 2 and second["timestamp"] == 1_583_366_400_000
     assert stored() == 3
 
 

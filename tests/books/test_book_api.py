@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 
-from app.render.register_book import columns
+from app.render.register_book import columns, csv_columns
 from tests.books.conftest import read_csv, register
-from tests.factories import seed_arrival_body
+from tests.factories import seed_arrival_body, set_clock
 from tests.render.conftest import Poppler, squash
 
 BOOK = "/orgs/VPTU/registers/{kind}/book"
@@ -22,19 +23,23 @@ def arrival(notation: str, received: str, title: str, **extra: Any) -> dict[str,
 
 
 @pytest.fixture
-def vptu_2020(client: Any, world: Any) -> None:
+def vptu_2020(client: Any, world: Any, ctx: Any) -> None:
     """VPTU's incoming register: paper until 564, then the seed (565) and two more; one in 2021."""
     h = world.auth("clerk_vptu")
     r = client.put("/orgs/VPTU/registers/series", headers=h,
                    json={"register": "arrival", "on": "2020-01-01", "last_number": 564})
     assert r.status_code == 200, r.text
+    set_clock(ctx, "2020-01-29T08:40:00+07:00")  # vào sổ ten minutes after it came in
     register(client, world, "clerk_vptu", "VPTU", seed_arrival_body(
         routed_to="Chánh Văn phòng", deadline="2020-02-10"))
+    set_clock(ctx, "2020-03-02T09:10:00+07:00")
     register(client, world, "clerk_vptu", "VPTU", arrival(
         "12-CV/TW", "2020-03-02T09:00:00+07:00", "Về việc chuẩn bị Đại hội Đảng bộ các cấp",
         routed_to="Ban Tổ chức Tỉnh ủy", file_code="01.TCCB"))
+    set_clock(ctx, "2020-03-20T14:10:00+07:00")
     register(client, world, "clerk_vptu", "VPTU", arrival(
         "30-KH/TW", "2020-03-20T14:00:00+07:00", "Tổ chức học tập Nghị quyết ở Đắk Nông"))
+    set_clock(ctx, "2021-01-05T08:10:00+07:00")  # the 2021 register opens with the year
     register(client, world, "clerk_vptu", "VPTU", arrival(
         "01-TB/TW", "2021-01-05T08:00:00+07:00", "Thông báo năm sau, không thuộc sổ 2020"))
 
@@ -72,9 +77,13 @@ def test_incoming_register_csv_in_book_order(client: Any, world: Any, vptu_2020:
     assert r.headers["content-type"] == "text/csv; charset=utf-8"
     assert 'filename="so-den-VPTU-2020.csv"' in r.headers["content-disposition"]
     rows = read_csv(r.content)
-    assert rows[0] == list(columns("arrival"))
+    # the form's columns, then when each line was written (not a column of the printed form)
+    assert rows[0] == [*columns("arrival"), "Vào sổ lúc"] == list(csv_columns("arrival"))
     assert [row[1] for row in rows[1:]] == ["565", "566", "567"]
     first = dict(zip(rows[0], rows[1], strict=True))
+    written = datetime.strptime(first.pop("Vào sổ lúc"), "%d/%m/%Y %H:%M:%S")
+    assert datetime(2020, 1, 29, 8, 40) <= written < datetime(2020, 3, 2, 9, 10)
+    assert all(row[10] for row in rows[1:])  # every line says when it was written
     assert first == {
         "Ngày đến": "29/01/2020", "Số đến": "565", "Tác giả": "Ban Chấp hành Trung ương",
         "Số, ký hiệu văn bản": "160-TB/TW", "Ngày tháng văn bản": "15/01/2020",
@@ -114,7 +123,7 @@ def test_date_filters_cut_the_book_and_its_cover(client: Any, world: Any, vptu_2
     # nothing in the range: an empty book, still with its header
     r = client.get(BOOK.format(kind="arrival") + "?year=2020&date_from=2020-12-01&format=csv",
                    headers=h)
-    assert read_csv(r.content) == [list(columns("arrival"))]
+    assert read_csv(r.content) == [list(csv_columns("arrival"))]
 
 
 def dispatch(client: Any, world: Any, who: str, org: str, **body: Any) -> str:
@@ -126,7 +135,7 @@ def dispatch(client: Any, world: Any, who: str, org: str, **body: Any) -> str:
     return str(r.json()["notation"])
 
 
-def test_party_outgoing_register_by_term_orders_each_series(client: Any, world: Any,
+def test_party_outgoing_register_by_term_orders_each_series(client: Any, world: Any, ctx: Any,
                                                             poppler: Poppler) -> None:
     h = world.auth("clerk_vptu")
     for type_code, title, on in [
@@ -134,6 +143,7 @@ def test_party_outgoing_register_by_term_orders_each_series(client: Any, world: 
             ("TB", "Thông báo kết luận của Ban Thường vụ Tỉnh ủy", "2020-11-02"),
             ("BC", "Báo cáo tình hình thực hiện nhiệm vụ quý IV", "2020-11-03"),
             ("TB", "Thông báo phân công nhiệm vụ", "2020-11-05")]:
+        set_clock(ctx, f"{on}T09:00:00+07:00")  # each is numbered on its day, in its term
         dispatch(client, world, "clerk_vptu", "VPTU", type_code=type_code, title=title,
                  issued_on=on)
     r = client.get(BOOK.format(kind="dispatch") + "?term=2020-2025&format=csv", headers=h)

@@ -11,7 +11,7 @@ from app.render.register_book import columns
 from app.services.register_books import masked_summary
 from tests.books.conftest import read_csv, register
 from tests.copies.test_copy_workflow import APPROVE_VPDUK, SIGNED_2, ask, issue_first_copy
-from tests.factories import add_clerk, seed_arrival_body
+from tests.factories import add_clerk, seed_arrival_body, set_clock
 from tests.render.conftest import Poppler, squash
 
 
@@ -19,6 +19,7 @@ def test_copy_registers_of_both_offices(client: Any, world: Any, ctx: Any,
                                         poppler: Poppler) -> None:
     _, copy = issue_first_copy(client, world, ctx)  # 01-BS/VPTU, sao lục of 160-TB/TW
     inbox = client.get("/orgs/VPDUK/inbox", headers=world.auth("clerk_vpduk")).json()
+    set_clock(ctx, "2020-02-05T08:10:00+07:00")  # VPDUK registers it the next morning
     client.post(f"/orgs/VPDUK/inbox/{inbox[0]['id']}/register", headers=world.auth("clerk_vpduk"),
                 json={"received_at": "2020-02-05T08:00:00+07:00"})
     req = ask(client, world, "dept_vpduk", "VPDUK", copy_id=copy["id"],

@@ -12,7 +12,7 @@ from app.render.register_book import write_register_csv
 from app.services import register_books, tokens
 from app.services.register_books import BookQuery
 from tests.books.conftest import bulk_arrivals, read_csv, register
-from tests.factories import seed_arrival_body
+from tests.factories import seed_arrival_body, set_clock
 from tests.render.conftest import Poppler, squash
 
 #: Peak Python allocations allowed for exporting a register as CSV, whatever its length. A list
@@ -65,6 +65,7 @@ def test_streamed_csv_is_the_reference_writer_byte_for_byte(client: Any, ctx: An
                                                            world: Any) -> None:
     bulk_arrivals(ctx, "VPTU", 2020, 1_200)
     body = seed_arrival_body(received_at="2020-12-31T20:00:00+07:00")
+    set_clock(ctx, "2020-12-31T20:05:00+07:00")
     register(client, world, "clerk_vptu", "VPTU", body)  # number 1201, last day of the year
     who = tokens.authenticate(ctx, world.tokens["clerk_vptu"])
     book = register_books.open_book(ctx, who, "VPTU", BookQuery(RegisterKind.ARRIVAL, year=2020))

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from tests.factories import seed_arrival_body
+from tests.factories import seed_arrival_body, set_clock
 from tests.pdfs import make_pdf
 
 SIGNED_1 = datetime(2020, 2, 4, 8, 30, 15, tzinfo=UTC)  # 15:30:15 +07:00
@@ -67,6 +67,7 @@ def test_request_approve_issue_and_copy_again_down_the_chain(client: Any, world:
     # VPDUK finds it in its inbox, registers it, and copies it onward
     inbox = client.get("/orgs/VPDUK/inbox", headers=world.auth("clerk_vpduk")).json()
     assert [(i["notation"], i["copy_notation"]) for i in inbox] == [("160-TB/TW", "01-BS/VPTU")]
+    set_clock(ctx, "2020-02-05T08:10:00+07:00")  # VPDUK registers it the next morning
     reg = client.post(f"/orgs/VPDUK/inbox/{inbox[0]['id']}/register",
                       headers=world.auth("clerk_vpduk"),
                       json={"received_at": "2020-02-05T08:00:00+07:00"})

@@ -11,13 +11,15 @@ from typing import Any
 
 from app.services.audit_verify import verify
 from tests.copies.test_copy_workflow import APPROVE_VPDUK, SIGNED_2, ask, issue_first_copy
+from tests.factories import set_clock
 from tests.tooling import require_tool
 
 REASON = "cấp nhầm văn bản nguồn"
 
 
-def register_at_vpduk(client: Any, world: Any) -> dict[str, Any]:
+def register_at_vpduk(client: Any, world: Any, ctx: Any) -> dict[str, Any]:
     [item] = client.get("/orgs/VPDUK/inbox", headers=world.auth("clerk_vpduk")).json()
+    set_clock(ctx, "2020-02-05T08:10:00+07:00")  # VPDUK registers it the next morning
     r = client.post(f"/orgs/VPDUK/inbox/{item['id']}/register", headers=world.auth("clerk_vpduk"),
                     json={"received_at": "2020-02-05T08:00:00+07:00"})
     assert r.status_code == 201, r.text
@@ -44,7 +46,7 @@ def revoke(client: Any, world: Any, copy_id: int, who: str = "head_vptu",
 def test_a_revoked_copy_and_the_copies_made_from_it_verify_as_revoked(
         client: Any, world: Any, ctx: Any, tmp_path: Path) -> None:
     _, first = issue_first_copy(client, world, ctx)
-    register_at_vpduk(client, world)
+    register_at_vpduk(client, world, ctx)
     second = copy_onward(client, world, ctx, first["id"])
     before = client.get(f"/copies/{second['id']}/verification", headers=world.auth("auditor"))
     assert before.json()["verdict"] == "VALID", before.text

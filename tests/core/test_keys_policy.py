@@ -12,13 +12,14 @@ from fastapi.testclient import TestClient
 from app.context import AppContext
 from app.main import create_app
 from tests.copies.test_copy_workflow import APPROVE_VPTU, arrive_with_pdf, ask, issue_first_copy
-from tests.factories import build_world
+from tests.factories import TEST_NOW, build_world, set_clock
 
 
 @pytest.fixture
 def production(settings: Any) -> Iterator[tuple[TestClient, Any, Any]]:
     strict = settings.model_copy(update={"dev_keys": False})
     ctx = AppContext.from_settings(strict)
+    set_clock(ctx, TEST_NOW)
     with TestClient(create_app(settings=strict, ctx=ctx), raise_server_exceptions=False) as client:
         yield client, build_world(ctx), strict
     ctx.db.dispose()

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.db import AuditEvent
-from tests.factories import add_clerk, seed_arrival_body
+from tests.factories import add_clerk, seed_arrival_body, set_clock
 
 
 def dispatch(client: Any, world: Any, type_code: str | None, *, org: str = "VPTU",
@@ -98,6 +98,7 @@ def test_one_notation_from_one_issuer_is_one_document_whatever_the_date(
         assert event.details == {"duplicates": first.json()["document"]["id"],
                                  "field": "issued_on", "reason": reason}
     # another term, another document: 160-TB/TW of 2021 is not a duplicate
+    set_clock(ctx, "2021-03-02T08:10:00+07:00")
     later = arrive(client, world, "160-TB/TW", issued_on="2021-03-01",
                    received_at="2021-03-02T08:00:00+07:00")
     assert later.status_code == 201, later.text

@@ -14,6 +14,7 @@ from app.db import Arrival, Sequence
 from app.domain.dates import VN_TZ
 from app.services import arrivals, numbering
 from app.services.documents import DocumentInput
+from tests.factories import TEST_NOW, set_clock
 
 N = 40
 
@@ -60,6 +61,7 @@ def test_separate_connections_number_1_to_n(ctx: Any, world: Any, settings: Any)
 
     def register(i: int) -> int:
         own = AppContext.from_settings(settings)
+        set_clock(own, TEST_NOW)
         try:
             arrival = arrivals.register(own, who, "VPTU", arrivals.ArrivalInput(
                 issuer_code="TW", document=_doc(i),
@@ -100,6 +102,7 @@ def test_state_series_reset_on_first_january(ctx: Any, world: Any) -> None:
     for i, day in enumerate((datetime(2020, 12, 31, 16, tzinfo=VN_TZ),
                              datetime(2021, 1, 1, 8, tzinfo=VN_TZ),
                              datetime(2021, 1, 2, 8, tzinfo=VN_TZ))):
+        set_clock(ctx, day)  # each registered as it comes in
         a = arrivals.register(ctx, who, "UBND", arrivals.ArrivalInput(
             issuer_code="TW", document=_doc(100 + i), received_at=day))
         numbers.append((a.scope_key, a.arrival_number))
@@ -131,6 +134,7 @@ def test_party_dispatch_series_per_type_per_term(ctx: Any, world: Any) -> None:
     made = []
     for type_code, day in (("TB", date(2020, 10, 14)), ("TB", date(2020, 10, 15)),
                            ("KH", date(2020, 10, 15)), ("TB", date(2020, 10, 16))):
+        set_clock(ctx, datetime(day.year, day.month, day.day, 9, tzinfo=VN_TZ))  # on its day
         d = dispatches.register(ctx, who, "VPTU", dispatches.DispatchInput(
             type_code=type_code, title="Thông báo", issued_on=day))
         made.append(d.document.notation)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.copies.test_copy_workflow import APPROVE_VPTU, SIGNED_1, arrive_with_pdf, ask
-from tests.factories import add_clerk, seed_arrival_body
+from tests.factories import add_clerk, seed_arrival_body, set_clock
 
 SECRET_TITLE = "Kế hoạch bảo vệ tuyệt mật"
 
@@ -65,6 +65,7 @@ def test_the_distribution_tree_shows_an_office_only_the_arrival_numbers_it_may_s
     assert copy.status_code == 201, copy.text
     for org, clerk in (("TTTU", "clerk_tttu"), ("VPDUK", "clerk_vpduk")):
         [item] = client.get(f"/orgs/{org}/inbox", headers=world.auth(clerk)).json()
+        set_clock(ctx, "2020-02-05T08:10:00+07:00")  # registered the next morning
         r = client.post(f"/orgs/{org}/inbox/{item['id']}/register", headers=world.auth(clerk),
                         json={"received_at": "2020-02-05T08:00:00+07:00"})
         assert r.status_code == 201, r.text

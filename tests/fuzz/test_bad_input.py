@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.copies.test_copy_workflow import APPROVE_VPTU, arrive_with_pdf, ask, issue_first_copy
-from tests.factories import seed_arrival_body
+from tests.factories import seed_arrival_body, set_clock
 from tests.pdfs import make_pdf
 
 PROBLEM = "application/problem+json"
@@ -388,6 +388,7 @@ def vptu_records(client: Any, world: Any, ctx: Any) -> dict[str, Any]:
     """VPTU's records: an arrival with its PDF, its copy (sent to VPDUK), a pending request, a
     dispatch to VPDUK (in VPDUK's inbox), a confidential arrival, and a second token."""
     arrival, copy = issue_first_copy(client, world, ctx)
+    set_clock(ctx, "2020-03-02T09:00:00+07:00")  # the dispatch is numbered on its day
     clerk = world.auth("clerk_vptu")
     pending = ask(client, world, "dept_vptu", "VPTU", document_id=arrival["document"]["id"])
     assert pending.status_code == 201, pending.text

@@ -30,7 +30,7 @@ from app.settings import Settings
 from tests import conftest
 from tests.conftest import World
 from tests.copies.test_copy_workflow import issue_first_copy
-from tests.factories import build_world
+from tests.factories import TEST_NOW, build_world, set_clock
 
 MAX_EXAMPLES = 25
 #: Fewer calls than this for one operation means the generation broke down (an operation whose
@@ -98,6 +98,7 @@ def fuzzed(template_url: str, tmp_path_factory: pytest.TempPathFactory,
         url = f"sqlite:///{root / 'vanthu.db'}"
     ctx = AppContext.from_settings(Settings(database_url=url, storage_dir=root / "files",
                                             keys_dir=root / "keys", **LIMITS))
+    set_clock(ctx, TEST_NOW)
     APP.state.ctx = ctx
     world = build_world(ctx)
     with TestClient(APP, raise_server_exceptions=False) as client:

@@ -20,7 +20,7 @@ from app.db import (
 )
 from app.services import audit_verify, intake
 from app.services.intake import DECLARED
-from tests.factories import seed_arrival_body
+from tests.factories import seed_arrival_body, set_clock
 from tests.intake.helpers import document_text, seed_text
 
 RECEIVED = "2020-02-12T09:00:00+07:00"
@@ -154,6 +154,7 @@ def test_unknown_issuer_is_refused_unless_creation_is_accepted(client: Any, worl
                                                                ctx: Any) -> None:
     proposal = _proposal(client, world, document_text("state_cv_kinh_gui"), who="clerk_ubnd")
     assert proposal["issuer_match"] is None
+    set_clock(ctx, "2021-08-13T10:05:00+07:00")  # the letter of 2021 is registered in 2021
     before = _counts(ctx)
     r = _confirm(client, world, proposal, org="UBND", who="clerk_ubnd",
                  received_at="2021-08-13T10:00:00+07:00")
