@@ -42,6 +42,24 @@ from bench.faults.traffic import Burst, Ledger, read_one, seed_document_id, summ
 SWEEP_GRACE, SWEEP_INTERVAL = 1.0, 2.0
 
 
+#: How long a phase may wait for what it needs on a slow machine (bounded, never a speed test).
+PATIENCE = 60.0
+
+
+def _answered(ledger: Ledger, since: float) -> bool:
+    """Some request sent after `since` has been answered."""
+    return any(o.started >= since for o in ledger.outcomes)
+
+
+def _settled(ledger: Ledger, up: float) -> bool:
+    """The last second's answers (at least one) all succeeded, and something succeeded after
+    PostgreSQL came back."""
+    now = time.monotonic()
+    recent = [o for o in ledger.outcomes if now - 1.0 <= o.started]
+    return (bool(recent) and all(o.ok for o in recent)
+            and any(o.ok and o.started >= up for o in ledger.outcomes))
+
+
 async def _traffic(service: Service, cluster: Any, ledger: Ledger, before: float, outage: float,
                    after: float) -> dict[str, float]:
     marks: dict[str, float] = {}
@@ -66,10 +84,16 @@ async def _traffic(service: Service, cluster: Any, ledger: Ledger, before: float
         await loop.run_in_executor(None, pg_stop, cluster)
         marks["down"] = time.monotonic()
         await asyncio.sleep(outage)
+        # a busy machine may answer nothing in the outage's first seconds: wait for an answer
+        while not _answered(ledger, marks["down"]) and time.monotonic() < marks["down"] + PATIENCE:
+            await asyncio.sleep(0.1)
         marks["start"] = time.monotonic()
         await loop.run_in_executor(None, pg_start, cluster)
         marks["up"] = time.monotonic()
         await asyncio.sleep(after)
+        # run on until a whole second of answers succeeds (bounded), whatever the machine's speed
+        while not _settled(ledger, marks["up"]) and time.monotonic() < marks["up"] + PATIENCE:
+            await asyncio.sleep(0.1)
         marks["end"] = time.monotonic()
         stop.set()
         await asyncio.gather(*tasks)
