@@ -36,15 +36,24 @@ def ask(client: Any, world: Any, who: str, org: str, **body: Any) -> Any:
     return client.post(f"/orgs/{org}/copy-requests", headers=world.auth(who), json=payload)
 
 
+def ask_and_approve(client: Any, world: Any, ctx: Any, *, asker: str, org: str, approver: str,
+                    approval: dict[str, Any], signed_at: datetime,
+                    **request: Any) -> dict[str, Any]:
+    """A copy request made by `asker` and approved by `approver`, signed at `signed_at`."""
+    req = ask(client, world, asker, org, **request)
+    assert req.status_code == 201, req.text
+    ctx.clock = lambda: signed_at
+    copy = client.post(f"/copy-requests/{req.json()['id']}/approve",
+                       headers=world.auth(approver), json=approval)
+    assert copy.status_code == 201, copy.text
+    return dict(copy.json())
+
+
 def issue_first_copy(client: Any, world: Any, ctx: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     arrival = arrive_with_pdf(client, world)
-    req = ask(client, world, "dept_vptu", "VPTU", document_id=arrival["document"]["id"])
-    assert req.status_code == 201, req.text
-    ctx.clock = lambda: SIGNED_1
-    copy = client.post(f"/copy-requests/{req.json()['id']}/approve",
-                       headers=world.auth("clerk_vptu"), json=APPROVE_VPTU)
-    assert copy.status_code == 201, copy.text
-    return arrival, dict(copy.json())
+    return arrival, ask_and_approve(
+        client, world, ctx, asker="dept_vptu", org="VPTU", approver="clerk_vptu",
+        approval=APPROVE_VPTU, signed_at=SIGNED_1, document_id=arrival["document"]["id"])
 
 
 def test_request_approve_issue_and_copy_again_down_the_chain(client: Any, world: Any,

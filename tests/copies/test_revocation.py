@@ -10,7 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from app.services.audit_verify import verify
-from tests.copies.test_copy_workflow import APPROVE_VPDUK, SIGNED_2, ask, issue_first_copy
+from tests.copies.test_copy_workflow import (
+    APPROVE_VPDUK,
+    SIGNED_2,
+    ask,
+    ask_and_approve,
+    issue_first_copy,
+)
 from tests.factories import set_clock
 from tests.tooling import require_tool
 
@@ -27,14 +33,9 @@ def register_at_vpduk(client: Any, world: Any, ctx: Any) -> dict[str, Any]:
 
 
 def copy_onward(client: Any, world: Any, ctx: Any, copy_id: int) -> dict[str, Any]:
-    req = ask(client, world, "dept_vpduk", "VPDUK", copy_id=copy_id,
-              recipients=[{"name": "Các TCCS đảng"}])
-    assert req.status_code == 201, req.text
-    ctx.clock = lambda: SIGNED_2
-    r = client.post(f"/copy-requests/{req.json()['id']}/approve",
-                    headers=world.auth("clerk_vpduk"), json=APPROVE_VPDUK)
-    assert r.status_code == 201, r.text
-    return dict(r.json())
+    return ask_and_approve(client, world, ctx, asker="dept_vpduk", org="VPDUK",
+                           approver="clerk_vpduk", approval=APPROVE_VPDUK, signed_at=SIGNED_2,
+                           copy_id=copy_id, recipients=[{"name": "Các TCCS đảng"}])
 
 
 def revoke(client: Any, world: Any, copy_id: int, who: str = "head_vptu",

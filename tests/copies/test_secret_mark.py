@@ -10,7 +10,7 @@ from tests.copies.test_copy_workflow import (
     APPROVE_VPTU,
     SIGNED_1,
     arrive_with_pdf,
-    ask,
+    ask_and_approve,
     issue_first_copy,
 )
 from tests.copies.test_long_recipients import pdfsig_report, pdftotext_pages, signature_page
@@ -19,13 +19,9 @@ from tests.render.conftest import Poppler
 
 def issue_secret_copy(client: Any, world: Any, ctx: Any) -> dict[str, Any]:
     arrival = arrive_with_pdf(client, world, notation="9-TB/TW", confidentiality="MAT")
-    req = ask(client, world, "clerk_vptu", "VPTU", document_id=arrival["document"]["id"])
-    assert req.status_code == 201, req.text
-    ctx.clock = lambda: SIGNED_1
-    r = client.post(f"/copy-requests/{req.json()['id']}/approve",
-                    headers=world.auth("head_vptu"), json=APPROVE_VPTU)
-    assert r.status_code == 201, r.text
-    return dict(r.json())
+    return ask_and_approve(client, world, ctx, asker="clerk_vptu", org="VPTU",
+                           approver="head_vptu", approval=APPROVE_VPTU, signed_at=SIGNED_1,
+                           document_id=arrival["document"]["id"])
 
 
 def manifest_of(client: Any, world: Any, ctx: Any, copy: dict[str, Any],
