@@ -22,10 +22,15 @@ from sqlalchemy.orm import Session
 from app.audit.tree_head import SigningKey, VerifyingKey
 from app.db import OfficeKey, Organisation
 from app.settings import Settings
-from signing.ca import DevCA
-from signing.identity import SigningIdentity
-from signing.keys import generate_key, load_private_key, private_key_to_pem, public_key_to_pem
-from signing.trust import TrustStore
+from signing import (
+    DevCA,
+    SigningIdentity,
+    TrustStore,
+    generate_key,
+    load_private_key,
+    private_key_to_pem,
+    public_key_to_pem,
+)
 
 _lock = threading.Lock()
 

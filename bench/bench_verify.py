@@ -40,7 +40,7 @@ from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
 from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: E402
 
-from app.services.verification import Budget, run_bounded  # noqa: E402
+from app.services.verification_sandbox import Budget, run_bounded  # noqa: E402
 from signing.ca import DevCA  # noqa: E402
 from signing.chain import verify_chain  # noqa: E402
 from signing.identity import SigningIdentity  # noqa: E402

@@ -9,11 +9,10 @@ signing time. `openssl dgst -sha256 -verify` (ECDSA/RSA) or `openssl pkeyutl -ve
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 import rfc8785
@@ -24,16 +23,26 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
 from signing.identity import SigningIdentity
 from signing.keys import PrivateKey, PublicKey
-from signing.results import Check
+from signing.manifest_model import (
+    COPY_KINDS,
+    MANIFEST_VERSION,
+    SOURCE_KINDS,
+    Manifest,
+    manifest_problems,
+    sha256_hex,
+)
+from signing.results import Check, CheckCode, all_passed
 from signing.timefmt import iso_vn, parse_iso
 from signing.trust import TrustStore
 from signing.x509check import certificate_checks, subject_text
 
+__all__ = [
+    "COPY_KINDS", "ENVELOPE_FORMAT", "MANIFEST_VERSION", "SOURCE_KINDS", "Manifest",
+    "ManifestResult", "SignedManifest", "canonical_bytes", "manifest_problems", "sha256_hex",
+    "sign_manifest", "verify_manifest", "verify_raw",
+]
+
 ENVELOPE_FORMAT = "vanthu.signed-manifest/1"
-MANIFEST_VERSION = 1
-COPY_KINDS = ("SAO_Y", "SAO_LUC", "TRICH_SAO")
-SOURCE_KINDS = ("original", "copy")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 ALGORITHMS = {
     "ec": "ecdsa-with-SHA256",
@@ -42,86 +51,13 @@ ALGORITHMS = {
 }
 
 
-def manifest_problems(manifest: dict[str, Any]) -> list[str]:
-    """Everything wrong with the required fields (DESIGN §3); extra fields are allowed."""
-    p: list[str] = []
-
-    def need(obj: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...]) -> Any:
-        if key not in obj:
-            p.append(f"{where}{key} is missing")
-            return None
-        if not isinstance(obj[key], kind):
-            p.append(f"{where}{key} has the wrong type")
-            return None
-        return obj[key]
-
-    need(manifest, "version", "", int)
-    kind = need(manifest, "kind", "", str)
-    if kind is not None and kind not in COPY_KINDS:
-        p.append(f"kind must be one of {', '.join(COPY_KINDS)}")
-    need(manifest, "notation", "", str)
-    office = need(manifest, "office", "", dict)
-    if office is not None:
-        for k in ("code", "name", "email"):
-            need(office, k, "office.", str)
-    need(manifest, "place", "", str)
-    day = need(manifest, "date", "", str)
-    if day is not None:
-        try:
-            date.fromisoformat(day)
-        except ValueError:
-            p.append("date must be an ISO date (YYYY-MM-DD)")
-    signer = need(manifest, "signer", "", dict)
-    if signer is not None:
-        for k in ("authority", "title", "name"):
-            need(signer, k, "signer.", str)
-    signed_at = need(manifest, "signed_at", "", str)
-    if signed_at is not None:
-        try:
-            parse_iso(signed_at)
-        except ValueError:
-            p.append("signed_at must be ISO 8601 with an offset")
-    recipients = need(manifest, "recipients", "", list)
-    if recipients is not None and not all(isinstance(r, str) for r in recipients):
-        p.append("recipients must be a list of strings")
-    source = need(manifest, "source", "", dict)
-    if source is not None:
-        need(source, "notation", "source.", str)
-        digest = need(source, "sha256", "source.", str)
-        if digest is not None and not _HEX64.match(digest):
-            p.append("source.sha256 must be 64 lowercase hex digits")
-        sk = need(source, "kind", "source.", str)
-        if sk is not None and sk not in SOURCE_KINDS:
-            p.append("source.kind must be 'original' or 'copy'")
-    if "parent_manifest_sha256" not in manifest:
-        p.append("parent_manifest_sha256 is missing")
-    else:
-        parent = manifest["parent_manifest_sha256"]
-        if parent is not None and not (isinstance(parent, str) and _HEX64.match(parent)):
-            p.append("parent_manifest_sha256 must be 64 lowercase hex digits or null")
-    if "pages" not in manifest:
-        p.append("pages is missing")
-    else:
-        pages = manifest["pages"]
-        if pages is not None and not (
-            isinstance(pages, list)
-            and pages
-            and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in pages)
-        ):
-            p.append("pages must be null or a non-empty list of 1-based page numbers")
-    return p
-
-
-def canonical_bytes(manifest: dict[str, Any]) -> bytes:
+def canonical_bytes(manifest: Manifest | Mapping[str, Any]) -> bytes:
     """RFC 8785 canonical JSON (UTF-8) of a valid manifest."""
-    problems = manifest_problems(manifest)
+    obj = manifest.to_dict() if isinstance(manifest, Manifest) else dict(manifest)
+    problems = manifest_problems(obj)
     if problems:
         raise ValueError("invalid manifest: " + "; ".join(problems))
-    return rfc8785.dumps(manifest)
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return rfc8785.dumps(obj)
 
 
 def _sign_raw(key: PrivateKey, data: bytes) -> tuple[bytes, str]:
@@ -156,8 +92,19 @@ class SignedManifest:
 
     @property
     def manifest(self) -> dict[str, Any]:
+        """The signed JSON object as it stands (it may not be a well-formed manifest)."""
         value: dict[str, Any] = json.loads(self.manifest_bytes)
         return value
+
+    @property
+    def content(self) -> Manifest | None:
+        """The typed manifest, or None when the signed bytes are not a well-formed manifest
+        (the manifest's format check then says why)."""
+        try:
+            obj = self.manifest
+            return Manifest.from_dict(obj) if isinstance(obj, dict) else None
+        except (ValueError, UnicodeDecodeError):
+            return None
 
     @property
     def sha256(self) -> str:
@@ -191,12 +138,14 @@ class SignedManifest:
         )
 
 
-def sign_manifest(manifest: dict[str, Any], identity: SigningIdentity) -> SignedManifest:
+def sign_manifest(manifest: Manifest | Mapping[str, Any],
+                  identity: SigningIdentity) -> SignedManifest:
     """Canonicalise and sign; the signing time is the manifest's own `signed_at`."""
     data = canonical_bytes(manifest)
     signature, algorithm = _sign_raw(identity.private_key, data)
+    signed_at = manifest.signed_at if isinstance(manifest, Manifest) else manifest["signed_at"]
     return SignedManifest(
-        data, signature, algorithm, identity.chain_pem(), iso_vn(parse_iso(manifest["signed_at"]))
+        data, signature, algorithm, identity.chain_pem(), iso_vn(parse_iso(signed_at))
     )
 
 
@@ -224,6 +173,43 @@ class ManifestResult:
         }
 
 
+def _format_check(env: SignedManifest) -> tuple[Check, dict[str, Any] | None]:
+    manifest: dict[str, Any] | None
+    try:
+        manifest = env.manifest
+        problems = manifest_problems(manifest) if isinstance(manifest, dict) else ["not an object"]
+        if not problems and rfc8785.dumps(manifest) != env.manifest_bytes:
+            problems = ["the manifest bytes are not in RFC 8785 canonical form"]
+    except (ValueError, UnicodeDecodeError) as exc:
+        manifest, problems = None, [f"the manifest is not JSON ({exc})"]
+    if problems:
+        return Check.failed(CheckCode.FORMAT, "; ".join(problems)), manifest
+    return Check.passed(CheckCode.FORMAT, "well-formed manifest"), manifest
+
+
+def _signature_check(env: SignedManifest, leaf: x509.Certificate) -> Check:
+    try:
+        verify_raw(leaf.public_key(), env.signature_algorithm, env.signature, env.manifest_bytes)  # type: ignore[arg-type]
+    except InvalidSignature:
+        return Check.failed(
+            CheckCode.SIGNATURE,
+            "the signature does not match the manifest bytes and the signer's key "
+            "(the manifest or the signature was changed)",
+        )
+    return Check.passed(CheckCode.SIGNATURE, f"{env.signature_algorithm} signature verifies")
+
+
+def _time_check(env: SignedManifest, manifest: dict[str, Any], at: datetime) -> Check:
+    try:
+        same_time = parse_iso(manifest["signed_at"]) == at
+    except ValueError:
+        same_time = False
+    return Check.of(CheckCode.SIGNING_TIME, same_time,
+                    "envelope and manifest agree on the signing time",
+                    f"envelope signed_at {env.signed_at} differs from the manifest's "
+                    f"{manifest['signed_at']}")
+
+
 def verify_manifest(
     envelope: SignedManifest | bytes | str | dict[str, Any],
     trust: TrustStore,
@@ -235,72 +221,35 @@ def verify_manifest(
             envelope if isinstance(envelope, SignedManifest) else SignedManifest.from_json(envelope)
         )
     except (ValueError, KeyError, TypeError) as exc:
-        check = Check("format", False, f"the manifest envelope cannot be read: {exc}")
+        check = Check.failed(CheckCode.FORMAT, f"the manifest envelope cannot be read: {exc}")
         return ManifestResult(False, None, "", None, None, None, None, [check])
-    checks: list[Check] = []
     digest = env.sha256
-    manifest: dict[str, Any] | None
-    try:
-        manifest = env.manifest
-        problems = manifest_problems(manifest) if isinstance(manifest, dict) else ["not an object"]
-        if not problems and rfc8785.dumps(manifest) != env.manifest_bytes:
-            problems = ["the manifest bytes are not in RFC 8785 canonical form"]
-    except (ValueError, UnicodeDecodeError) as exc:
-        manifest, problems = None, [f"the manifest is not JSON ({exc})"]
-    checks.append(Check("format", not problems, "; ".join(problems) or "well-formed manifest"))
+    format_check, manifest = _format_check(env)
+    checks = [format_check]
     if expected_sha256 is not None:
-        same = expected_sha256 == digest
-        checks.append(
-            Check(
-                "digest",
-                same,
-                "manifest digest matches"
-                if same
-                else f"manifest digest is {digest}, expected {expected_sha256}",
-            )
-        )
+        checks.append(Check.of(CheckCode.DIGEST, expected_sha256 == digest,
+                               "manifest digest matches",
+                               f"manifest digest is {digest}, expected {expected_sha256}"))
     try:
         certs = [x509.load_pem_x509_certificate(p.encode("ascii")) for p in env.certificates_pem]
         leaf = certs[0]
     except (ValueError, IndexError) as exc:
-        checks.append(Check("signature", False, f"the signer certificate cannot be read: {exc}"))
+        checks.append(Check.failed(CheckCode.SIGNATURE,
+                                   f"the signer certificate cannot be read: {exc}"))
         return ManifestResult(False, manifest, digest, None, None, env.signed_at, None, checks)
-    try:
-        verify_raw(leaf.public_key(), env.signature_algorithm, env.signature, env.manifest_bytes)  # type: ignore[arg-type]
-        checks.append(Check("signature", True, f"{env.signature_algorithm} signature verifies"))
-    except InvalidSignature:
-        checks.append(
-            Check(
-                "signature",
-                False,
-                "the signature does not match the manifest bytes and the signer's key "
-                "(the manifest or the signature was changed)",
-            )
-        )
+    checks.append(_signature_check(env, leaf))
     try:
         at = parse_iso(env.signed_at)
     except ValueError:
-        checks.append(Check("signing time", False, f"signed_at {env.signed_at!r} is not ISO 8601"))
+        checks.append(Check.failed(CheckCode.SIGNING_TIME,
+                                   f"signed_at {env.signed_at!r} is not ISO 8601"))
         return ManifestResult(False, manifest, digest, subject_text(leaf), None, None, None, checks)
     if manifest is not None and isinstance(manifest.get("signed_at"), str):
-        try:
-            same_time = parse_iso(manifest["signed_at"]) == at
-        except ValueError:
-            same_time = False
-        checks.append(
-            Check(
-                "signing time",
-                same_time,
-                "envelope and manifest agree on the signing time"
-                if same_time
-                else f"envelope signed_at {env.signed_at} differs from the manifest's "
-                f"{manifest['signed_at']}",
-            )
-        )
+        checks.append(_time_check(env, manifest, at))
     cert_checks, root = certificate_checks(leaf, certs[1:], trust, at)
     checks.extend(cert_checks)
     return ManifestResult(
-        all(c.ok for c in checks),
+        all_passed(checks),
         manifest,
         digest,
         subject_text(leaf),

@@ -21,61 +21,25 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from cryptography import x509
-from pyhanko.pdf_utils.misc import PdfDecodeLimitError
-from pyhanko.pdf_utils.reader import PdfFileReader
 
-from signing.chain import MAX_DEPTH, ChainReport, LinkResult, ParentRef, ResolvedParent, verify_chain
+from signing.chain import LinkResult, ParentRef, ResolvedParent, verify_chain
 from signing.manifest import SignedManifest
+from signing.manifest_model import Manifest, SourceKind
+from signing.pdf_read import InputProblem, Limits, PdfFile, read_pdf, sniff_pdf
 from signing.pdf_sign import sig_contact_manifest
-from signing.pdf_validate import Attachment, list_attachments
-from signing.results import Check
-from signing.timefmt import format_stamp_time, iso_vn, parse_iso
+from signing.report import LinkView, Signer, VerificationReport
 from signing.trust import TrustStore, _files, _load_certs, _load_crl
-from signing.x509check import subject_text
 
-ProblemKind = Literal["not-pdf", "damaged", "too-complex"]
-Verdict = Literal["VALID", "INVALID", "UNSIGNED"]
+__all__ = ["InputProblem", "Limits", "LinkView", "Signer", "VerificationReport", "load_trust",
+           "read_manifest", "sniff_pdf", "verify_file", "verify_pdf"]
+
 #: A token that looks like a số và ký hiệu: "397-BS/VPTU", "15/2020/NĐ-CP", "05/SY-UBND".
 _NOTATION = re.compile(r"\d+[-/][\wĐđ./-]*/[\wĐđ.-]+|\d+-[\wĐđ]+/[\wĐđ.-]+")
 _MAX_ENVELOPE = 1024 * 1024
-MiB = 1024 * 1024
-
-
-class InputProblem(ValueError):
-    """The input cannot be verified at all: not a PDF, damaged/truncated, or too complex."""
-
-    def __init__(self, kind: ProblemKind, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on the work one verification may do (the file and all PDFs attached inside it)."""
-
-    max_bytes: int = 256 * MiB  # the file plus every attached file, together
-    max_depth: int = MAX_DEPTH  # attachment nesting (copy of a copy of …)
-    max_pdfs: int = 64  # PDFs in the whole tree
-    max_revisions: int = 64  # incremental updates per PDF
-    max_objects: int = 200_000  # objects per PDF
-    max_signatures: int = 32  # signatures per PDF
-
-
-# -- reading the input -------------------------------------------------------------------------
-
-
-def sniff_pdf(data: bytes) -> None:
-    """Raise `InputProblem('not-pdf')` unless `data` starts like a PDF."""
-    if not data:
-        raise InputProblem("not-pdf", "the file is empty")
-    if data.lstrip(b"\r\n\t \x00")[:5] != b"%PDF-":
-        raise InputProblem("not-pdf", "the file is not a PDF (it does not start with %PDF-)")
 
 
 def read_manifest(data: bytes | str | dict[str, Any]) -> SignedManifest:
@@ -123,74 +87,38 @@ def load_trust(
     return TrustStore(roots, others, crls, revocation_mode)
 
 
-# -- a first look at every PDF in the tree (bounded) -------------------------------------------
-
-
-@dataclass(frozen=True)
-class Signer:
-    """Who signed, as the signature says (checked separately by the validator)."""
-
-    field_name: str
-    subject: str | None
-    organisation: str | None  # O= of the subject
-    serial: str | None
-    issuer: str | None
-    signed_at: str | None  # ISO 8601, +07:00
-    reason: str | None
-    manifest_sha256: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(vars(self))
-
-
-@dataclass
-class _Facts:
-    sha256: str
-    signers: list[Signer]
-    attachment_names: dict[str, str]  # sha256 of an attached file → its description or name
-    damage: list[str] = field(default_factory=list)
+# -- every PDF in the tree, read once (bounded) ----------------------------------------------
 
 
 @dataclass
 class _Scan:
+    """The files of one verification: every PDF read once within `limits`, and every manifest
+    envelope found attached. The chain walk reads its links from here (`read`)."""
+
     limits: Limits
-    facts: dict[str, _Facts] = field(default_factory=dict)
-    pdfs: dict[str, bytes] = field(default_factory=dict)
+    files: dict[str, PdfFile] = field(default_factory=dict)
     envelopes: dict[str, SignedManifest] = field(default_factory=dict)
     total_bytes: int = 0
     #: Damage found inside the file (an attachment that does not decode or parse). Not fatal:
     #: the signature checks then fail with their own reasons, and the verdict is INVALID.
     damage: list[str] = field(default_factory=list)
 
-    def add(self, pdf: bytes, depth: int = 0, what: str = "the file") -> _Facts:
+    def add(self, pdf: bytes, depth: int = 0, what: str = "the file") -> PdfFile:
         """Read `pdf` (and, recursively, the PDFs and manifests attached to it) within limits."""
         digest = hashlib.sha256(pdf).hexdigest()
-        if digest in self.facts:
-            return self.facts[digest]
-        lim = self.limits
-        self.total_bytes += len(pdf)
-        if self.total_bytes > lim.max_bytes:
-            raise InputProblem(
-                "too-complex", f"the file and its attachments exceed {lim.max_bytes} bytes"
-            )
-        if len(self.facts) >= lim.max_pdfs:
-            raise InputProblem("too-complex", f"more than {lim.max_pdfs} PDFs are attached inside")
-        if depth > lim.max_depth:
-            raise InputProblem(
-                "too-complex", f"attachments are nested more than {lim.max_depth} levels deep"
-            )
+        if digest in self.files:
+            return self.files[digest]
+        self._within_limits(len(pdf), depth)
         try:
-            sniff_pdf(pdf)
-            facts, attachments = _read_facts(pdf, digest, lim, what)
+            file = read_pdf(pdf, self.limits, what)
         except InputProblem as exc:
             if depth == 0 or exc.kind == "too-complex":
                 raise
             self.damage.append(exc.message)
-            return _Facts(digest, [], {})
-        self.facts[digest] = facts
-        self.pdfs[digest] = pdf
-        self.damage.extend(facts.damage)
-        for att in attachments:
+            return PdfFile(digest, pdf, error=exc.message)
+        self.files[digest] = file
+        self.damage.extend(file.damage)
+        for att in file.attachments:
             if att.is_pdf:
                 self.add(att.data, depth + 1, f"the attached file {att.name!r}")
             elif len(att.data) <= _MAX_ENVELOPE and att.data.lstrip()[:1] == b"{":
@@ -199,237 +127,37 @@ class _Scan:
                 except (ValueError, KeyError, TypeError, AttributeError):
                     continue  # an attachment that is JSON but not a manifest envelope
                 self.envelopes.setdefault(env.sha256, env)
-        return facts
+        return file
 
-
-def _problem_from(exc: BaseException, what: str) -> InputProblem:
-    if isinstance(exc, InputProblem):
-        return exc
-    if isinstance(exc, PdfDecodeLimitError | RecursionError | MemoryError):
-        return InputProblem(
-            "too-complex", f"{what} is too complex to check safely: {type(exc).__name__}: {exc}"
-        )
-    text = str(exc) or type(exc).__name__
-    return InputProblem("damaged", f"{what} is damaged or truncated: {text}"[:500])
-
-
-def _read_facts(pdf: bytes, digest: str, lim: Limits, what: str) -> tuple[_Facts, list[Attachment]]:
-    if b"%%EOF" not in pdf[-2048:]:
-        raise InputProblem("damaged", f"{what} is truncated: it does not end with %%EOF")
-    try:
-        reader = PdfFileReader(BytesIO(pdf), strict=False)
-        revisions = reader.xrefs.total_revisions
-        if revisions > lim.max_revisions:
+    def _within_limits(self, size: int, depth: int) -> None:
+        lim = self.limits
+        self.total_bytes += size
+        if self.total_bytes > lim.max_bytes:
             raise InputProblem(
-                "too-complex", f"{what} has {revisions} revisions; at most {lim.max_revisions}"
+                "too-complex", f"the file and its attachments exceed {lim.max_bytes} bytes"
             )
-        objects = sum(len(reader.xrefs.explicit_refs_in_revision(r)) for r in range(revisions))
-        if objects > lim.max_objects:
+        if len(self.files) >= lim.max_pdfs:
+            raise InputProblem("too-complex", f"more than {lim.max_pdfs} PDFs are attached inside")
+        if depth > lim.max_depth:
             raise InputProblem(
-                "too-complex", f"{what} has {objects} objects; at most {lim.max_objects}"
+                "too-complex", f"attachments are nested more than {lim.max_depth} levels deep"
             )
-        _ = reader.root["/Pages"]  # the catalog must parse
-        embedded = list(reader.embedded_signatures)
-        if len(embedded) > lim.max_signatures:
-            raise InputProblem(
-                "too-complex",
-                f"{what} has {len(embedded)} signatures; at most {lim.max_signatures}",
-            )
-        signers = [_signer(sig) for sig in embedded]
-    except Exception as exc:  # pyHanko raises many kinds on a damaged file
-        raise _problem_from(exc, what) from exc
+
+    def read(self, pdf: bytes) -> PdfFile:
+        """The chain walk's reader: every PDF it reaches was read here already."""
+        digest = hashlib.sha256(pdf).hexdigest()
+        return self.files.get(digest) or self.add(pdf, 1, "a source document")
+
+    def recorded_manifests(self) -> set[str | None]:
+        """The manifest digests the signatures of the tree record."""
+        return {_recorded(sig) for f in self.files.values() for sig in f.signatures}
+
+
+def _recorded(sig: Any) -> str | None:
     try:
-        attachments = list_attachments(reader)
-    except Exception as exc:
-        problem = _problem_from(exc, f"an attachment of {what}")
-        if problem.kind == "too-complex":
-            raise problem from exc
-        # A damaged attached file (a changed byte in its compressed data) is the signatures'
-        # business: the file still reads, and the checks say what is wrong.
-        return _Facts(digest, signers, {}, [problem.message]), []
-    names = {a.sha256: a.description or a.name for a in attachments}
-    return _Facts(digest, signers, names), attachments
-
-
-def _signer(sig: Any) -> Signer:
-    obj = sig.sig_object
-    try:
-        cert = x509.load_der_x509_certificate(sig.signer_cert.dump())
-        subject: str | None = subject_text(cert)
-        orgs = cert.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATION_NAME)
-        organisation = str(orgs[0].value) if orgs else None
-        serial: str | None = format(cert.serial_number, "x")
-        issuer: str | None = cert.issuer.rfc4514_string({x509.NameOID.EMAIL_ADDRESS: "E"})
-    except Exception:  # a mangled CMS blob: the validator names the failure
-        subject = organisation = serial = issuer = None
-    try:
-        when = sig.self_reported_timestamp
-        signed_at = iso_vn(when) if when is not None else None
-    except Exception:
-        signed_at = None
-    reason = obj.get("/Reason")
-    return Signer(
-        field_name=str(sig.field_name),
-        subject=subject,
-        organisation=organisation,
-        serial=serial,
-        issuer=issuer,
-        signed_at=signed_at,
-        reason=None if reason is None else str(reason),
-        manifest_sha256=sig_contact_manifest(obj.get("/ContactInfo")),
-    )
-
-
-# -- the report --------------------------------------------------------------------------------
-
-
-@dataclass
-class LinkView:
-    """One document of the chain as a person reads it (depth 0 = the file asked about)."""
-
-    depth: int
-    role: str  # "copy" or "original"
-    kind: str | None  # the copy form from the manifest: "SAO_Y", "SAO_LUC", "TRICH_SAO"
-    office: str | None  # the copying office (manifest), else the signer certificate's O
-    notation: str | None
-    notation_source: str | None  # "manifest", "child manifest", "signature reason", "attachment"
-    pdf_sha256: str
-    manifest_sha256: str | None
-    available: bool  # False: the original is only known by the digest its copy attests
-    signers: list[Signer]
-    checks: list[Check]
-
-    @property
-    def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
-
-    @property
-    def signer(self) -> Signer | None:
-        """The last signature, which certifies the document as it stands."""
-        return self.signers[-1] if self.signers else None
-
-    def check(self, name: str) -> Check:
-        return next(c for c in self.checks if c.name == name)
-
-    def to_dict(self) -> dict[str, Any]:
-        last = self.signer
-        return {
-            "depth": self.depth,
-            "role": self.role,
-            "kind": self.kind,
-            "office": self.office,
-            "notation": self.notation,
-            "notation_source": self.notation_source,
-            "pdf_sha256": self.pdf_sha256,
-            "manifest_sha256": self.manifest_sha256,
-            "available": self.available,
-            "subject": last.subject if last else None,
-            "serial": last.serial if last else None,
-            "signed_at": last.signed_at if last else None,
-            "signers": [s.to_dict() for s in self.signers],
-            "ok": self.ok,
-            "checks": [c.to_dict() for c in self.checks],
-        }
-
-
-@dataclass
-class VerificationReport:
-    sha256: str
-    links: list[LinkView]
-    notes: list[str]
-    chain: ChainReport = field(repr=False)
-    unsigned: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.unsigned and bool(self.links) and all(ln.ok for ln in self.links)
-
-    @property
-    def verdict(self) -> Verdict:
-        if self.unsigned:
-            return "UNSIGNED"
-        return "VALID" if self.ok else "INVALID"
-
-    @property
-    def reasons(self) -> list[str]:
-        """Every failed check: 'link N (notation): check: reason'."""
-        return [
-            f"link {ln.depth} ({ln.notation or (ln.signer.subject if ln.signer else None) or '?'})"
-            f": {c.name}: {c.reason}"
-            for ln in self.links
-            for c in ln.checks
-            if not c.ok
-        ]
-
-    @property
-    def path(self) -> str:
-        """'30-SL/VPDUK → 397-BS/VPTU → 160-TB/TW'."""
-        return " → ".join(ln.notation or f"(sha256 {ln.pdf_sha256[:12]}…)" for ln in self.links)
-
-    def summary(self) -> str:
-        if self.unsigned:
-            return "the PDF carries no digital signature, so there is nothing to verify"
-        if self.ok:
-            n = len(self.links)
-            return (
-                "every signature and every link of the chain checks out"
-                if n > 1
-                else "every signature in the file checks out"
-            )
-        bad = len(self.reasons)
-        return f"{bad} check{'s' if bad != 1 else ''} failed: " + "; ".join(self.reasons[:3])
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "sha256": self.sha256,
-            "verdict": self.verdict,
-            "ok": self.ok,
-            "summary": self.summary(),
-            "chain": [ln.notation for ln in self.links],
-            "reasons": self.reasons,
-            "links": [ln.to_dict() for ln in self.links],
-            "notes": list(self.notes),
-        }
-
-    def text(self, name: str | None = None) -> str:
-        """A report in plain words, one block per link (✓ passed, ✗ failed)."""
-        out = [
-            f"Verification of {name or 'the file'} (sha256 {self.sha256})",
-            f"Verdict: {self.verdict} — {self.summary()}",
-        ]
-        if self.links:
-            out.append(f"Chain: {self.path}")
-        for ln in self.links:
-            out.append("")
-            what = "the file" if ln.depth == 0 else f"source of link {ln.depth - 1}"
-            head = f"[{ln.depth}] {ln.notation or 'notation unknown'} — {ln.role} ({what})"
-            if ln.notation_source:
-                head += f", notation from the {ln.notation_source}"
-            out.append(head)
-            out.append(f"    pdf sha256:  {ln.pdf_sha256}")
-            if ln.manifest_sha256:
-                out.append(f"    manifest:    sha256 {ln.manifest_sha256}")
-            if not ln.available:
-                out.append(
-                    "    not checked: this document is not inside the file and was not supplied; "
-                    "it is identified only by the digest above"
-                )
-            for s in ln.signers:
-                label = f"signer ({s.field_name})" if len(ln.signers) > 1 else "signer"
-                out.append(f"    {label + ':':<13}{s.subject or 'unreadable certificate'}")
-                out.append(f"    {'certificate:':<13}serial {s.serial or '?'}, issued by "
-                           f"{s.issuer or '?'}")
-                when = format_stamp_time(parse_iso(s.signed_at)) if s.signed_at else "not recorded"
-                out.append(f"    {'signed at:':<13}{when}")
-            if ln.available and not ln.signers:
-                out.append("    no digital signature in this PDF")
-            for c in ln.checks:
-                out.append(f"    {'✓' if c.ok else '✗'} {c.name}: {c.reason}")
-        if self.notes:
-            out.append("")
-            out.append("Notes:")
-            out.extend(f"  - {n}" for n in self.notes)
-        return "\n".join(out) + "\n"
+        return sig_contact_manifest(sig.sig_object.get("/ContactInfo"))
+    except Exception:  # a mangled signature dictionary records nothing usable
+        return None
 
 
 # -- verification ------------------------------------------------------------------------------
@@ -465,65 +193,75 @@ def verify_pdf(
     top = scan.add(pdf)
     for i, src in enumerate(sources):
         scan.add(src, 1, f"source file {i + 1}")
-    given = {m.sha256: m for m in manifests}
-    for digest, env in given.items():
-        scan.envelopes[digest] = env
+    for env in manifests:
+        scan.envelopes[env.sha256] = env
     notes: list[str] = []
-
-    def parent(ref: ParentRef) -> ResolvedParent | None:
-        got_pdf = scan.pdfs.get(ref.pdf_sha256 or "")
-        env = scan.envelopes.get(ref.manifest_sha256 or "")
-        if (got_pdf is None or env is None) and resolve is not None:
-            extra = resolve(ref)
-            if extra is not None:
-                if got_pdf is None and extra.pdf is not None:
-                    scan.add(extra.pdf, 1, f"the source {ref.notation or 'document'}")
-                    got_pdf = extra.pdf
-                if env is None and extra.manifest is not None:
-                    env = (
-                        extra.manifest
-                        if isinstance(extra.manifest, SignedManifest)
-                        else read_manifest(extra.manifest)
-                    )
-        if got_pdf is None and env is None:
-            return None
-        return ResolvedParent(pdf=got_pdf, manifest=env)
-
-    top_digest = top.signers[-1].manifest_sha256 if top.signers else None
-    top_env = scan.envelopes.get(top_digest or "")
-    if top_env is None:
-        recorded = {s.manifest_sha256 for f in scan.facts.values() for s in f.signers}
-        stray = [m for m in manifests if m.sha256 not in recorded]
-        if stray:
-            top_env = stray[0]  # reported as a binding failure, never silently dropped
-    for m in manifests:
-        if m is not top_env and m.sha256 not in {
-            s.manifest_sha256 for f in scan.facts.values() for s in f.signers
-        }:
-            notes.append(f"the manifest {m.sha256} matches no signature in the file; not used")
-    report = verify_chain(pdf, trust, parent, top_env, max_depth=limits.max_depth)
-    links = [_view(link, scan) for link in report.links]
+    top_env = _top_manifest(top, scan, manifests, notes)
+    chain = verify_chain(pdf, trust, _parents(scan, resolve), top_env,
+                         max_depth=limits.max_depth, read=scan.read)
+    links = [_view(link, scan) for link in chain.links]
     _name_links(links, scan)
     _close_chain(links, scan, notes)
     notes.extend(scan.damage)
-    if not top.signers:
+    if not top.signatures:
         notes.append("the PDF carries no digital signature")
-    return VerificationReport(top.sha256, links, notes, report, unsigned=not top.signers)
+    return VerificationReport(top.sha256, links, notes, chain, unsigned=not top.signatures)
+
+
+def _top_manifest(top: PdfFile, scan: _Scan, given: Sequence[SignedManifest],
+                  notes: list[str]) -> SignedManifest | None:
+    """The manifest of the file asked about: the one its last signature records; else one the
+    caller gave that no signature records (reported as a binding failure, never dropped)."""
+    recorded = scan.recorded_manifests()
+    top_digest = _recorded(top.signatures[-1]) if top.signatures else None
+    top_env = scan.envelopes.get(top_digest or "")
+    if top_env is None:
+        stray = [m for m in given if m.sha256 not in recorded]
+        if stray:
+            top_env = stray[0]
+    for m in given:
+        if m is not top_env and m.sha256 not in recorded:
+            notes.append(f"the manifest {m.sha256} matches no signature in the file; not used")
+    return top_env
+
+
+def _parents(scan: _Scan, resolve: Resolver | None) -> Callable[[ParentRef], ResolvedParent | None]:
+    """Parents and manifests from the file tree first, then from `resolve`."""
+
+    def parent(ref: ParentRef) -> ResolvedParent | None:
+        got_pdf = scan.files.get(ref.pdf_sha256 or "")
+        env = scan.envelopes.get(ref.manifest_sha256 or "")
+        pdf = got_pdf.data if got_pdf is not None else None
+        if (pdf is None or env is None) and resolve is not None:
+            extra = resolve(ref)
+            if extra is not None:
+                if pdf is None and extra.pdf is not None:
+                    scan.add(extra.pdf, 1, f"the source {ref.notation or 'document'}")
+                    pdf = extra.pdf
+                if env is None and extra.manifest is not None:
+                    env = (extra.manifest if isinstance(extra.manifest, SignedManifest)
+                           else read_manifest(extra.manifest))
+        if pdf is None and env is None:
+            return None
+        return ResolvedParent(pdf=pdf, manifest=env)
+
+    return parent
+
+
+def _content(scan: _Scan, manifest_sha256: str | None) -> Manifest | None:
+    env = scan.envelopes.get(manifest_sha256 or "")
+    return env.content if env is not None else None
 
 
 def _view(link: LinkResult, scan: _Scan) -> LinkView:
-    facts = scan.facts.get(link.pdf_sha256)
-    signers = list(facts.signers) if facts else []
-    env = scan.envelopes.get(link.manifest_sha256 or "")
-    manifest: dict[str, Any] = env.manifest if env is not None else {}
-    office = manifest.get("office")
-    name = office.get("name") if isinstance(office, dict) else None
-    kind = manifest.get("kind")
+    signers = [Signer.of(sig) for sig in link.signatures]
+    content = _content(scan, link.manifest_sha256)
+    office = content.office.name if content is not None else None
     return LinkView(
         depth=link.depth,
         role=link.role,
-        kind=kind if isinstance(kind, str) else None,
-        office=str(name) if name else (signers[-1].organisation if signers else None),
+        kind=content.kind.value if content is not None else None,
+        office=office or (signers[-1].organisation if signers else None),
         notation=link.notation,
         notation_source=(
             "manifest" if link.manifest_sha256 else "child manifest" if link.notation else None
@@ -536,33 +274,24 @@ def _view(link: LinkResult, scan: _Scan) -> LinkView:
     )
 
 
-def _source_of(link: LinkView, scan: _Scan) -> dict[str, Any] | None:
-    env = scan.envelopes.get(link.manifest_sha256 or "")
-    if env is None:
-        return None
-    try:
-        source = env.manifest.get("source")
-    except ValueError:
-        return None
-    return source if isinstance(source, dict) else None
-
-
 def _name_links(links: list[LinkView], scan: _Scan) -> None:
     """Fill each missing notation from the child's manifest, the /Reason, or the attachment."""
     for i, ln in enumerate(links):
         if ln.notation:
             continue
         child = links[i - 1] if i > 0 else None
-        source = _source_of(child, scan) if child else None
-        if source and isinstance(source.get("notation"), str) and source["notation"]:
-            ln.notation, ln.notation_source = source["notation"], "child manifest"
+        source = _content(scan, child.manifest_sha256) if child else None
+        if source is not None and source.source.notation:
+            ln.notation, ln.notation_source = source.source.notation, "child manifest"
             continue
         from_reason = _notation_in(ln.signer.reason if ln.signer else None)
         if from_reason:
             ln.notation, ln.notation_source = from_reason, "signature reason"
             continue
-        child_facts = scan.facts.get(child.pdf_sha256) if child else None
-        described = _notation_in(child_facts.attachment_names.get(ln.pdf_sha256)) if child_facts else None
+        child_file = scan.files.get(child.pdf_sha256) if child else None
+        names = {a.sha256: a.description or a.name for a in child_file.attachments} \
+            if child_file else {}
+        described = _notation_in(names.get(ln.pdf_sha256))
         if described:
             ln.notation, ln.notation_source = described, "attachment"
 
@@ -574,11 +303,10 @@ def _close_chain(links: list[LinkView], scan: _Scan, notes: list[str]) -> None:
     if not links:
         return
     last = links[-1]
-    source = _source_of(last, scan)
-    if source is None or source.get("kind") != "original":
+    content = _content(scan, last.manifest_sha256)
+    if content is None or content.source.kind is not SourceKind.ORIGINAL:
         return
-    digest = str(source.get("sha256") or "")
-    notation = source.get("notation") if isinstance(source.get("notation"), str) else None
+    notation = content.source.notation or None
     links.append(
         LinkView(
             depth=last.depth + 1,
@@ -587,7 +315,7 @@ def _close_chain(links: list[LinkView], scan: _Scan, notes: list[str]) -> None:
             office=None,
             notation=notation,
             notation_source="child manifest" if notation else None,
-            pdf_sha256=digest,
+            pdf_sha256=content.source.sha256,
             manifest_sha256=None,
             available=False,
             signers=[],

@@ -162,10 +162,6 @@ def embed_attachment(pdf: bytes, payload: bytes, name: str, description: str,
     return out.getvalue()
 
 
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 class _FixedTimeSigner(signers.PdfSigner):
     """pyHanko takes the clock by default; we sign at the caller's (historical) time."""
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
-from signing.results import Check
+from signing.results import Check, CheckCode
 from signing.timefmt import format_date
 from signing.trust import TrustStore
 
@@ -63,7 +63,8 @@ def build_path(
             if current.issuer == root.subject and _issued_by(current, root):
                 path.append(root)
                 return PathResult(
-                    Check("certificate path", True, f"chains to trusted root {subject_text(root)}"),
+                    Check.passed(CheckCode.CERTIFICATE_PATH,
+                                 f"chains to trusted root {subject_text(root)}"),
                     path,
                     subject_text(root),
                 )
@@ -84,9 +85,8 @@ def build_path(
         current = nxt
     top = path[-1]
     return PathResult(
-        Check(
-            "certificate path",
-            False,
+        Check.failed(
+            CheckCode.CERTIFICATE_PATH,
             f"the certificate of {_common_name(leaf)} does not chain to a configured trust root "
             f"(the chain ends at {subject_text(top)}, issued by {top.issuer.rfc4514_string()})",
         ),
@@ -99,25 +99,22 @@ def check_validity(path: list[x509.Certificate], at: datetime) -> Check:
     """Every certificate in the path must be within its validity period at `at`."""
     for cert in path:
         if at < cert.not_valid_before_utc:
-            return Check(
-                "validity",
-                False,
+            return Check.failed(
+                CheckCode.VALIDITY,
                 f"the certificate of {_common_name(cert)} was not yet valid when the signature "
                 f"was made on {format_date(at)} "
                 f"(valid from {format_date(cert.not_valid_before_utc)})",
             )
         if at > cert.not_valid_after_utc:
-            return Check(
-                "validity",
-                False,
+            return Check.failed(
+                CheckCode.VALIDITY,
                 f"the certificate of {_common_name(cert)} expired on "
                 f"{format_date(cert.not_valid_after_utc)}, before the signature was made on "
                 f"{format_date(at)}",
             )
     leaf = path[0]
-    return Check(
-        "validity",
-        True,
+    return Check.passed(
+        CheckCode.VALIDITY,
         f"valid from {format_date(leaf.not_valid_before_utc)} to "
         f"{format_date(leaf.not_valid_after_utc)}, which covers {format_date(at)}",
     )
@@ -126,17 +123,18 @@ def check_validity(path: list[x509.Certificate], at: datetime) -> Check:
 def check_revocation(path: list[x509.Certificate], at: datetime, trust: TrustStore) -> Check:
     """CRL check for each certificate below the root; revoked after `at` passes with a note."""
     notes: list[str] = []
+    unchecked = False  # a certificate whose issuer has no CRL here (soft-fail)
     for cert, issuer in itertools.pairwise(path):
         crls = trust.crls_by(issuer)
         if not crls:
             if trust.revocation_mode == "require":
-                return Check(
-                    "revocation",
-                    False,
+                return Check.failed(
+                    CheckCode.REVOCATION,
                     f"no CRL is configured for {_common_name(issuer)}, so the revocation of "
                     f"{_common_name(cert)} cannot be checked",
                 )
             notes.append(f"no CRL configured for {_common_name(issuer)}")
+            unchecked = True
             continue
         for crl in crls:
             entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
@@ -144,9 +142,8 @@ def check_revocation(path: list[x509.Certificate], at: datetime, trust: TrustSto
                 continue
             when = entry.revocation_date_utc
             if when <= at:
-                return Check(
-                    "revocation",
-                    False,
+                return Check.failed(
+                    CheckCode.REVOCATION,
                     f"certificate of {_common_name(cert)} revoked on {format_date(when)}, before "
                     f"the signature was made on {format_date(at)}",
                 )
@@ -154,7 +151,10 @@ def check_revocation(path: list[x509.Certificate], at: datetime, trust: TrustSto
                 f"certificate of {_common_name(cert)} was revoked on {format_date(when)}, after "
                 f"the signature was made on {format_date(at)}, so the signature stays valid"
             )
-    return Check("revocation", True, "; ".join(notes) or "not revoked at the signing time")
+    reason = "; ".join(notes) or "not revoked at the signing time"
+    if unchecked:
+        return Check.not_checked(CheckCode.REVOCATION, reason)
+    return Check.passed(CheckCode.REVOCATION, reason)
 
 
 def check_key_usage(leaf: x509.Certificate) -> Check:
@@ -162,12 +162,12 @@ def check_key_usage(leaf: x509.Certificate) -> Check:
     try:
         ku = leaf.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
-        return Check("key usage", True, "no key usage extension (any usage allowed)")
+        return Check.passed(CheckCode.KEY_USAGE, "no key usage extension (any usage allowed)")
     if ku.digital_signature or ku.content_commitment:
-        return Check("key usage", True, "certificate allows digital signature / non-repudiation")
-    return Check(
-        "key usage",
-        False,
+        return Check.passed(CheckCode.KEY_USAGE,
+                            "certificate allows digital signature / non-repudiation")
+    return Check.failed(
+        CheckCode.KEY_USAGE,
         f"the certificate of {_common_name(leaf)} is not allowed to sign documents: its key "
         "usage has neither digitalSignature nor nonRepudiation",
     )
@@ -182,6 +182,7 @@ def certificate_checks(
     if built.root_subject is not None:
         checks.append(check_revocation(built.path, at, trust))
     else:
-        checks.append(Check("revocation", False, "not checked: no path to a trusted root"))
+        checks.append(Check.not_checked(CheckCode.REVOCATION,
+                                        "not checked: no path to a trusted root"))
     checks.append(check_key_usage(leaf))
     return checks, built.root_subject

@@ -1,8 +1,9 @@
 """An auditor's PDF report on a verified copy chain (báo cáo kiểm tra chữ ký số).
 
 The chain is drawn as an indented list, the original first (depth 0) and each copy one step
-further in; every check gets a drawn ✓ or ✗ (Liberation Serif has neither glyph, so the marks
-are vector paths) followed by the word "Đạt"/"Không đạt" so the result also reads as text.
+further in; every check gets a drawn ✓, ✗ or – (Liberation Serif has neither glyph, so the
+marks are vector paths) followed by "Đạt", "Không đạt" or "Chưa kiểm tra" (a check that could
+not be made) so the result also reads as text.
 Times are shown as "dd.mm.yyyy HH:MM:SS +07:00", the form Vietnamese signing tools print.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -30,11 +31,14 @@ from reportlab.platypus import (
 
 from app.render.fonts import face, register_fonts
 from app.render.text import nfc
+from signing import VN_TZ, Status
 
-VIETNAM = timezone(timedelta(hours=7))
 INDENT_STEP = 8 * mm
 OK_COLOUR = colors.HexColor("#1b7a2e")
 FAIL_COLOUR = colors.HexColor("#b3261e")
+UNCHECKED_COLOUR = colors.HexColor("#6b6b6b")
+STATUS_WORDS = {Status.PASSED: "Đạt", Status.FAILED: "Không đạt",
+                Status.NOT_CHECKED: "Chưa kiểm tra"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class ReportLink:
     cert_serial: int | str | None
     issuer_subject: str | None
     signed_at: datetime | None  # timezone-aware
-    checks: list[tuple[str, bool, str]] = field(default_factory=list)  # (name, passed, detail)
+    checks: list[tuple[str, Status, str]] = field(default_factory=list)  # (name, status, detail)
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ def vietnam_time(moment: datetime) -> str:
     """ "dd.mm.yyyy HH:MM:SS +07:00"; a naive datetime is refused (its instant is unknown)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{moment.isoformat()} has no time zone; give an aware datetime")
-    return moment.astimezone(VIETNAM).strftime("%d.%m.%Y %H:%M:%S +07:00")
+    return moment.astimezone(VN_TZ).strftime("%d.%m.%Y %H:%M:%S +07:00")
 
 
 def format_serial(serial: int | str | None) -> str:
@@ -79,11 +83,11 @@ def format_serial(serial: int | str | None) -> str:
 
 
 class Mark(Flowable):  # type: ignore[misc]
-    """A drawn check mark (passed) or cross (failed), `size` points square."""
+    """A drawn check mark (passed), cross (failed) or dash (not checked), `size` points square."""
 
-    def __init__(self, ok: bool, size: float = 9.0) -> None:
+    def __init__(self, status: Status, size: float = 9.0) -> None:
         super().__init__()
-        self.ok = ok
+        self.status = status
         self.size = size
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
@@ -95,7 +99,10 @@ class Mark(Flowable):  # type: ignore[misc]
         c.setLineWidth(1.6)
         c.setLineCap(1)
         c.setLineJoin(1)
-        if self.ok:
+        if self.status is Status.NOT_CHECKED:
+            c.setStrokeColor(UNCHECKED_COLOUR)
+            c.line(0.15 * s, 0.5 * s, 0.85 * s, 0.5 * s)
+        elif self.status is Status.PASSED:
             c.setStrokeColor(OK_COLOUR)
             path = c.beginPath()
             path.moveTo(0.08 * s, 0.5 * s)
@@ -159,12 +166,12 @@ def _link_block(
     ]
     checks: list[list[Flowable | str]] = [
         [
-            Mark(ok),
-            _p("Đạt" if ok else "Không đạt", st["small"]),
+            Mark(status),
+            _p(STATUS_WORDS[status], st["small"]),
             _p(name, st["small"]),
             _p(detail, st["small"]),
         ]
-        for name, ok, detail in link.checks
+        for name, status, detail in link.checks
     ]
     if checks:
         table = Table(
@@ -244,7 +251,7 @@ def render_verification_report(data: VerificationReportData) -> bytes:
     verdict = Table(
         [
             [
-                Mark(data.verdict_ok, 12),
+                Mark(Status.PASSED if data.verdict_ok else Status.FAILED, 12),
                 _p(
                     ("KẾT LUẬN: ĐẠT – " if data.verdict_ok else "KẾT LUẬN: KHÔNG ĐẠT – ")
                     + data.verdict_text,

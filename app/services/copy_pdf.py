@@ -18,11 +18,20 @@ from app.domain.text import vn_upper
 from app.render.compose import compose_copy
 from app.render.copy_page import CopyBlock, render_copy_page
 from app.render.fonts import font_path
-from signing.identity import SigningIdentity
-from signing.manifest import SignedManifest, sign_manifest
-from signing.pdf_sign import StampText, embed_manifest, embed_parent, sha256_hex, sign_pdf
-
-MANIFEST_VERSION = 1
+from signing import (
+    CopyForm,
+    Manifest,
+    OfficeRef,
+    SignedCopy,
+    SignerRef,
+    SigningIdentity,
+    SourceKind,
+    SourceRef,
+    StampPlace,
+    StampText,
+    sha256_hex,
+    sign_copy,
+)
 
 
 @dataclass(frozen=True)
@@ -60,45 +69,34 @@ class CopySpec:
     confidentiality: Confidentiality = Confidentiality.NONE
 
 
-@dataclass(frozen=True)
-class CopyFiles:
-    pdf: bytes
-    manifest: SignedManifest
-
-    @property
-    def pdf_sha256(self) -> str:
-        return sha256_hex(self.pdf)
-
-
 def number_line(family: Family, notation: str) -> str:
     return f"Số {notation}" if family is Family.PARTY else f"Số: {notation}"
 
 
-def manifest_for(office: CopyOffice, spec: CopySpec) -> dict[str, object]:
-    manifest: dict[str, object] = {
-        "version": MANIFEST_VERSION,
-        "kind": spec.kind.value,
-        "notation": spec.notation,
-        "office": {"code": office.code, "name": office.name, "email": office.email},
-        "place": spec.place,
-        "date": spec.copy_date.isoformat(),
-        "signer": {"authority": spec.signer_authority or "", "title": spec.signer_title,
-                   "name": spec.signer_name},
-        "signed_at": format_signing_time_iso(spec.signed_at),
-        "recipients": list(spec.recipients),
-        "source": {"notation": spec.source_notation, "sha256": sha256_hex(spec.source_pdf),
-                   "kind": "copy" if spec.source_is_copy else "original"},
-        "parent_manifest_sha256": spec.parent_manifest_sha256,
-        "pages": spec.pages,
-        "document": spec.document_notation,
-    }
+def manifest_for(office: CopyOffice, spec: CopySpec) -> Manifest:
+    """What the copy attests (DESIGN §3); a secret document's copy names its độ mật."""
+    extra: dict[str, object] = {"document": spec.document_notation}
     if spec.confidentiality.is_secret:  # ordinary copies keep the manifest they always had
-        manifest["confidentiality"] = spec.confidentiality.value
-    return manifest
+        extra["confidentiality"] = spec.confidentiality.value
+    return Manifest(
+        kind=CopyForm(spec.kind.value),
+        notation=spec.notation,
+        office=OfficeRef(office.code, office.name, office.email),
+        place=spec.place,
+        date=spec.copy_date,
+        signer=SignerRef(spec.signer_authority or "", spec.signer_title, spec.signer_name),
+        signed_at=format_signing_time_iso(spec.signed_at),
+        recipients=tuple(spec.recipients),
+        source=SourceRef(spec.source_notation, sha256_hex(spec.source_pdf),
+                         SourceKind.COPY if spec.source_is_copy else SourceKind.ORIGINAL),
+        parent_manifest_sha256=spec.parent_manifest_sha256,
+        pages=None if spec.pages is None else tuple(spec.pages),
+        extra=extra,
+    )
 
 
 def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentity,
-                    font: Path | None = None) -> CopyFiles:
+                    font: Path | None = None) -> SignedCopy:
     page = render_copy_page(CopyBlock(
         kind_heading=spec.kind.heading(office.family),
         office_parent=vn_upper(office.parent_name) if office.parent_name else None,
@@ -115,23 +113,15 @@ def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentit
         confidentiality_mark=spec.confidentiality.label or None,
     ))
     composed = compose_copy(spec.source_pdf, page.pdf, spec.pages)
-    # The source travels inside the copy, so the chain verifies from the file alone; a trích
-    # sao carries only its chosen pages, never the whole source.
-    if spec.kind is not CopyKind.TRICH_SAO:
-        composed = embed_parent(composed, spec.source_pdf,
-                                f"{spec.source_notation.replace('/', '_')}.pdf",
-                                f"Bản được sao: {spec.source_notation}")
-    manifest = sign_manifest(manifest_for(office, spec), identity)
-    composed = embed_manifest(composed, manifest.to_json())
     stamp = StampText.office(
         office.signature_office, office.email, spec.signed_at,
         signer=office.short_name if office.signer_line_first else None,
         office_first=not office.signer_line_first)
-    signed = sign_pdf(
-        composed, identity, signed_at=spec.signed_at, appearance=stamp,
+    # The source travels inside the copy (sign_copy attaches it), so the chain verifies from
+    # the file alone; a trích sao carries only its chosen pages, never the whole source.
+    return sign_copy(
+        composed, manifest_for(office, spec), identity, source_pdf=spec.source_pdf, stamp=stamp,
         # The block's pages end the file; the box is on its signature_page (the first).
-        box=page.signature_box, page=page.signature_page - page.page_count,
-        field_name="SaoVanBan",
-        font_path=font or font_path("regular"), manifest_sha256=manifest.sha256,
-        reason=f"{spec.kind.heading(office.family)} {spec.notation}", location=spec.place)
-    return CopyFiles(pdf=signed, manifest=manifest)
+        place=StampPlace(page.signature_box, page.signature_page - page.page_count),
+        reason=f"{spec.kind.heading(office.family)} {spec.notation}",
+        font_path=font or font_path("regular"))

@@ -54,8 +54,8 @@ def _fail(target: str) -> Any:
 
 @pytest.mark.parametrize("inject", [
     _fail("app.services.copy_pdf.render_copy_page"),
-    _fail("app.services.copy_pdf.sign_manifest"),
-    _fail("app.services.copy_pdf.sign_pdf"),
+    _fail("signing.certify.sign_manifest"),
+    _fail("signing.certify.sign_pdf"),
     _fail_store_put_of_manifest,
     _fail("app.services.dispatches.deliver"),
 ], ids=["render", "sign-manifest", "sign-pdf", "store", "deliver"])

@@ -13,11 +13,13 @@ from app.render.verification_report import (
     render_verification_report,
     vietnam_time,
 )
+from signing import Status
 from tests.render.conftest import Poppler, squash
 
 # Stroke colours of the drawn marks, as reportlab writes them ("r g b RG").
 OK_STROKE = b".105882 .478431 .180392 RG"
 FAIL_STROKE = b".701961 .14902 .117647 RG"
+UNCHECKED_STROKE = b".419608 .419608 .419608 RG"
 
 
 def chain(last_ok: bool = True) -> VerificationReportData:
@@ -36,7 +38,7 @@ def chain(last_ok: bool = True) -> VerificationReportData:
                 0x1A2B3C,
                 "CN=Demo Root CA",
                 datetime(2020, 1, 15, 3, 0, 0, tzinfo=UTC),
-                [("Toàn vẹn", True, "sha256 khớp")],
+                [("Toàn vẹn", Status.PASSED, "sha256 khớp")],
             ),
             ReportLink(
                 "Bản sao lục",
@@ -46,7 +48,8 @@ def chain(last_ok: bool = True) -> VerificationReportData:
                 "5F:0A",
                 "CN=Demo Root CA",
                 datetime(2020, 2, 4, 8, 30, 15, tzinfo=UTC),
-                [("Chữ ký PAdES", True, "hợp lệ"), ("Thứ tự thời gian", True, "sau bản gốc")],
+                [("Chữ ký PAdES", Status.PASSED, "hợp lệ"),
+                 ("Thứ tự thời gian", Status.PASSED, "sau bản gốc")],
             ),
             ReportLink(
                 "Bản sao lục",
@@ -56,7 +59,8 @@ def chain(last_ok: bool = True) -> VerificationReportData:
                 255,
                 "CN=Demo Root CA",
                 datetime(2020, 2, 6, 14, 0, 23, tzinfo=timezone(timedelta(hours=7))),
-                [("Chữ ký PAdES", last_ok, "hợp lệ" if last_ok else "chứng thư đã bị thu hồi")],
+                [("Chữ ký PAdES", Status.PASSED if last_ok else Status.FAILED,
+                  "hợp lệ" if last_ok else "chứng thư đã bị thu hồi")],
             ),
         ],
         notes=["Thời gian ký lấy từ chữ ký CMS, không lấy từ dòng hiển thị."],
@@ -124,3 +128,20 @@ def test_times_and_serials() -> None:
         vietnam_time(datetime(2020, 2, 4, 8, 30, 15))
     assert format_serial(None) == "—"
     assert format_serial(4096) == "0x1000"
+
+
+def test_a_check_that_could_not_be_made_is_its_own_state(poppler: Poppler) -> None:
+    data = chain()
+    original = data.links[0]
+    unchecked = ReportLink(original.label, original.notation, original.office,
+                           original.cert_subject, original.cert_serial,
+                           original.issuer_subject, original.signed_at,
+                           [("Thu hồi", Status.NOT_CHECKED, "no CRL configured for Demo Root CA")])
+    pdf = render_verification_report(
+        VerificationReportData(data.title, data.generated_at, data.subject, data.verdict_ok,
+                               data.verdict_text, [unchecked, *data.links[1:]], data.notes))
+    text = squash(poppler.text(pdf))
+    assert "Chưa kiểm tra Thu hồi no CRL configured for Demo Root CA" in text
+    assert text.count("Đạt") == 3 and "Không đạt" not in text
+    content = _content(pdf)
+    assert UNCHECKED_STROKE in content and FAIL_STROKE not in content

@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from signing.ca import DevCA
 from signing.chain import ParentRef, ParentResolver, ResolvedParent, verify_chain
 from signing.identity import SigningIdentity
 from signing.manifest import SignedManifest, sign_manifest
 from signing.pdf_sign import embed_parent
 from signing.pdf_validate import list_attachments
+from signing.results import CheckCode, Status
 from signing.trust import TrustStore
 from tests.signing.conftest import (
     T_ORIGINAL,
@@ -161,6 +163,8 @@ def test_walk_without_manifests_follows_attachments(chain: list[Link], trust: Tr
     assert report.ok, report.reasons
     assert len(report.links) == 4
     assert "not cross-checked" in report.links[0].check("parent link").reason
+    # Nothing attests the attached parent: the link is not checked, which is not a pass.
+    assert report.links[0].check("parent link").status is Status.NOT_CHECKED
 
 
 def _flip_content(pdf: bytes) -> bytes:
@@ -262,3 +266,25 @@ def test_unsigned_original_is_accepted_by_digest(
     assert rep.ok, rep.reasons
     assert "carries no digital signature" in rep.links[1].check("signature").reason
     assert rep.links[1].check("digest").ok
+    assert rep.links[1].check("signature").status is Status.NOT_CHECKED
+    assert rep.links[1].check("digest").status is Status.PASSED
+    assert rep.links[1].to_dict()["checks"][1]["status"] == "not_checked"
+
+
+def test_revocation_without_a_crl_is_not_checked(
+    dev_ca: DevCA, office: SigningIdentity, trust: TrustStore, source_pdf: bytes, font_path: Path
+) -> None:
+    """No CRL configured: soft-fail does not fail the signature, but neither does it pass the
+    revocation check; `require` fails it; with the CRLs it passes."""
+    c = make_copy(source_pdf, None, office, T_SAO_LUC, "397-BS/VPTU", font_path)
+    roots, inters = [dev_ca.root_cert], [dev_ca.intermediate_cert]
+    soft = verify_chain(c.pdf, TrustStore(roots, inters, [], "soft-fail"), None, c.manifest)
+    revocation = soft.links[0].check(CheckCode.REVOCATION)
+    assert soft.ok, soft.reasons
+    assert revocation.status is Status.NOT_CHECKED and revocation.ok
+    assert "no CRL configured for" in revocation.reason
+    strict = verify_chain(c.pdf, TrustStore(roots, inters, [], "require"), None, c.manifest)
+    assert not strict.ok
+    assert strict.links[0].check(CheckCode.REVOCATION).status is Status.FAILED
+    with_crls = verify_chain(c.pdf, trust, None, c.manifest)
+    assert with_crls.links[0].check(CheckCode.REVOCATION).status is Status.PASSED

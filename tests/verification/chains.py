@@ -19,7 +19,8 @@ from reportlab.pdfgen import canvas
 
 from app.domain.copy_forms import CopyKind
 from app.domain.doc_types import Family
-from app.services.copy_pdf import CopyFiles, CopyOffice, CopySpec, make_copy_files
+from app.services.copy_pdf import CopyOffice, CopySpec, make_copy_files
+from signing import SignedCopy
 from signing.ca import DevCA
 from signing.identity import SigningIdentity
 from signing.manifest import SignedManifest
@@ -62,7 +63,7 @@ def office(code: str) -> CopyOffice:
 @dataclass
 class Chain:
     original: bytes  # the signed original (160-TB/TW)
-    copies: list[CopyFiles]  # copies[0] copies the original, copies[-1] is the newest
+    copies: list[SignedCopy]  # copies[0] copies the original, copies[-1] is the newest
     notations: list[str]  # of the copies, in the same order
     identities: dict[str, SigningIdentity] = field(default_factory=dict)
 
@@ -104,7 +105,7 @@ def build_chain(ca: DevCA, depth: int, original: bytes | None = None,
     if original is None:
         original = sign_original(source_pdf(), ident("TW"))
     prev_pdf, prev_env, prev_notation = original, None, "160-TB/TW"
-    copies: list[CopyFiles] = []
+    copies: list[SignedCopy] = []
     notations: list[str] = []
     for i in range(depth):
         if i < len(SEED_COPIES):

@@ -130,7 +130,14 @@ def test_trust_folder_layout_and_extra_crl(
     roots_only = tmp_path / "roots-only"
     roots_only.mkdir()
     (roots_only / "root.pem").write_bytes(ca.root_cert.public_bytes(Encoding.PEM))
-    assert run(capsys, doc, "--roots", roots_only)[0] == 0  # no CRL: soft-fail passes
+    code, out, _ = run(capsys, doc, "--roots", roots_only)
+    assert code == 0  # no CRL: soft-fail does not fail, but says the check was not made
+    assert "– revocation (not checked): no CRL configured for " in out
+    assert "could not be made (not checked)" in out.splitlines()[1]
+    code, out, _ = run(capsys, doc, "--roots", roots_only, "--json")
+    checks = json.loads(out)["links"][0]["checks"]
+    revocation = next(c for c in checks if c["code"] == "revocation")
+    assert revocation["status"] == "not_checked" and revocation["ok"] is True
     code, out, _ = run(capsys, doc, "--roots", roots_only, "--crl", ca.directory / "intermediate.crl.pem")
     assert code == 1
     assert "✗ revocation: " in out and "revoked" in out

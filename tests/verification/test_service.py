@@ -13,8 +13,8 @@ from app.domain.copy_forms import CopyKind
 from app.errors import AppError, NotFound
 from app.services import verification
 from app.services.copy_pdf import CopySpec, make_copy_files
+from signing import CheckCode, Limits, Status
 from signing.ca import DevCA
-from signing.offline import Limits
 from tests.conftest import World
 from tests.verification.chains import Chain, office
 from tests.verification.register import register_chain, trust_ca
@@ -102,6 +102,12 @@ def test_trich_sao_checks_its_original_from_the_register(
     assert alone.report.ok
     assert [ln.available for ln in alone.report.links] == [True, False]
     assert "was not checked" in " ".join(alone.report.notes)
+    parent_link = alone.report.links[0].check(CheckCode.PARENT_LINK)
+    assert parent_link.status is Status.NOT_CHECKED and "trích sao" in parent_link.reason
+    assert alone.report.not_checked[0].startswith("link 0 (12-BS/VPTU): parent link: a trích sao")
+    assert alone.report.not_checked[-1] == ("link 1 (160-TB/TW): not inside the file and not "
+                                            "supplied")
+    assert alone.report.to_dict()["not_checked"] == alone.report.not_checked
     one = Chain(chain3.original, [trich], ["12-BS/VPTU"], chain3.identities)
     ids = register_chain(trusted, one, world.user_ids["clerk_vptu"])
     checked = verification.verify_copy(trusted, ids[0])
@@ -147,5 +153,5 @@ def test_report_data_lists_the_original_first(
                                                "Bản sao lục"]
     assert data.links[1].cert_serial == chain3.identities["VPTU"].certificate.serial_number
     assert data.links[1].signed_at == datetime(2020, 2, 4, 8, 30, 15, tzinfo=UTC)
-    assert ("Toàn vẹn", True, "the signed bytes are unchanged") in data.links[1].checks
+    assert ("Toàn vẹn", Status.PASSED, "the signed bytes are unchanged") in data.links[1].checks
     assert any("khớp sổ đăng ký" in n and "42-BS/VPTU" in n for n in data.notes)
