@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from app.context import AppContext
 from app.db import CommitteeTerm, Document, Organisation, User
+from app.domain.audit_actions import AuditAction
 from app.domain.copy_forms import CopyKind
 from app.domain.dates import VN_TZ
 from app.domain.numbering import RegisterKind
@@ -124,7 +125,7 @@ def _create_structure(ctx: AppContext) -> dict[str, str]:
                 for label, start, end in TERMS:
                     s.add(CommitteeTerm(organisation_id=org.id, label=label, starts_on=start,
                                         ends_on=end))
-            audit_log.record(s, None, "organisation.created", "organisation", org.code,
+            audit_log.record(s, None, AuditAction.ORGANISATION_CREATED, "organisation", org.code,
                              details={"source": "demo"})
         for key, name, code, role, clearance in PEOPLE:
             user = tokens.add_user(s, by_code[code], name, role, clearance)

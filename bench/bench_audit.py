@@ -42,6 +42,7 @@ from app.audit.merkle import (
     verify_inclusion,
 )
 from app.audit.node_store import InMemoryNodeStore
+from app.domain.audit_actions import AuditAction
 
 RESULTS = Path(__file__).parent / "results" / "audit.json"
 BATCH = 1000
@@ -258,7 +259,7 @@ def service_append_rate(directory: Path, count: int) -> float:
         start = time.perf_counter()
         for i in range(count):
             with db.transaction() as session:
-                audit_log.record(session, None, "arrival.registered", "arrival", i,
+                audit_log.record(session, None, AuditAction.ARRIVAL_REGISTERED, "arrival", i,
                                  after={"arrival_number": i, "status": "received"},
                                  details={"trích_yếu": "Về việc sao lục Thông báo 160-TB/TW"})
         return per_second(count, time.perf_counter() - start)

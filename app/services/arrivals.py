@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.context import AppContext, Work
 from app.db import Arrival, ArrivalEvent, CertifiedCopy, Document, InboxItem, Organisation
+from app.domain.audit_actions import AuditAction
 from app.domain.dates import to_vn
 from app.domain.errors import DomainError
 from app.domain.numbering import RegisterKind
@@ -167,7 +168,7 @@ def enter(work: Work, who: Principal, org: Organisation, doc: Document, *,
             InboxItem.organisation_id == org.id, InboxItem.document_id == doc.id,
             InboxItem.copy_id.is_(None) if copy_id is None else InboxItem.copy_id == copy_id)):
         item.status, item.arrival_id = "registered", arrival.id
-    audit_log.record(s, who, "arrival.registered", "arrival", arrival.id,
+    audit_log.record(s, who, AuditAction.ARRIVAL_REGISTERED, "arrival", arrival.id,
                      after={**snapshot(arrival), "document": documents.snapshot(doc)})
     return arrival
 
@@ -245,7 +246,7 @@ def get(ctx: AppContext, who: Principal, arrival_id: int) -> Arrival:
         documents.require_visible(who, arrival.document)
         if arrival.document.confidentiality != "NONE":
             with ctx.unit_of_work() as work:  # reads of confidential documents are logged
-                audit_log.record(work.session, who, "document.read", "arrival", arrival.id,
+                audit_log.record(work.session, who, AuditAction.DOCUMENT_READ, "arrival", arrival.id,
                                  details={"document_id": arrival.document_id,
                                           "confidentiality": arrival.document.confidentiality})
         return arrival
@@ -360,7 +361,7 @@ def update(ctx: AppContext, who: Principal, arrival_id: int, changes: dict[str, 
                            note=changes.get("comment")))
         arrival.status = new_status
         s.flush()
-        audit_log.record(s, who, "arrival.updated", "arrival", arrival.id,
+        audit_log.record(s, who, AuditAction.ARRIVAL_UPDATED, "arrival", arrival.id,
                          before=before, after=snapshot(arrival))
     return written(ctx, arrival_id)
 

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.event_codec import state_digest
+from app.audit.findings import Finding, FindingCode, VerifyReport
 from app.db import (
     ApiToken,
     Arrival,
@@ -39,21 +40,31 @@ from app.db import (
     Sequence,
     User,
 )
+from app.domain.audit_actions import AuditAction
 from app.services.access import CLEARANCE_ORDER, ROLES
-from app.services.audit_report import Finding, VerifyReport
 from app.services.tokens import snapshot as user_snapshot
 from app.storage import FileStore
 
 _BATCH = 2000
 #: Events that record a user's whole state (after_sha256 of ``tokens.snapshot``).
-USER_STATES = ("user.created", "user.updated")
-PAPER = "register.continued_from_paper"
+USER_STATES = (AuditAction.USER_CREATED, AuditAction.USER_UPDATED)
+PAPER = AuditAction.REGISTER_CONTINUED_FROM_PAPER
+TOKEN_CREATED, TOKEN_REVOKED = AuditAction.TOKEN_CREATED, AuditAction.TOKEN_REVOKED
+#: How checks 6–8 check the events of each action they read (``ACTION_CHECKS`` of audit_verify).
+INTEGRITY_CHECKS: dict[AuditAction, str] = {
+    **{action: "users rows hash to the state it recorded (tokens.snapshot)"
+       for action in USER_STATES},
+    TOKEN_CREATED: "api_tokens rows still belong to the user it named, and exist",
+    TOKEN_REVOKED: "api_tokens rows it revoked are still revoked, and exist",
+    PAPER: "sequences rows' continued_from is the paper number it recorded",
+}
 #: register → (model, number column) of the rows that use that register's numbers.
 NUMBERED: dict[str, tuple[Any, Any]] = {
     "arrival": (Arrival, Arrival.arrival_number), "dispatch": (Dispatch, Dispatch.number),
     "copy": (CertifiedCopy, CertifiedCopy.number)}
 
 Event = tuple[int, str, str | None, Any]  # seq, action, after_sha256, details
+Problem = tuple[FindingCode, str]  # what is wrong, and the sentence that says it
 
 
 def _label(seq: int, action: str, subject: str) -> str:
@@ -76,7 +87,8 @@ class IntegrityChecks:
         self.tokens()
         self.sequences()
 
-    def _events(self, subject_type: str, actions: tuple[str, ...]) -> Iterator[tuple[str, Event]]:
+    def _events(self, subject_type: str,
+                actions: tuple[AuditAction, ...]) -> Iterator[tuple[str, Event]]:
         query = (select(AuditEvent.seq, AuditEvent.action, AuditEvent.subject_id,
                         AuditEvent.after_sha256, AuditEvent.details)
                  .where(AuditEvent.subject_type == subject_type,
@@ -91,9 +103,9 @@ class IntegrityChecks:
 
     # -- 5. stored files ----------------------------------------------------------------------
     def files(self, store: FileStore) -> None:
-        checked: dict[str, str | None] = {}  # digest → problem (None: the file is whole)
+        checked: dict[str, Problem | None] = {}  # digest → problem (None: the file is whole)
 
-        def problem(digest: str) -> str | None:
+        def problem(digest: str) -> Problem | None:
             if digest not in checked:
                 checked[digest] = _file_problem(store, digest)
             return checked[digest]
@@ -101,11 +113,11 @@ class IntegrityChecks:
         rows = select(DocumentFile.id, DocumentFile.document_id, DocumentFile.sha256).order_by(
             DocumentFile.id).execution_options(yield_per=_BATCH)
         for file_id, document_id, digest in self.session.execute(rows):
-            why = problem(digest)
-            if why is not None:
+            found = problem(digest)
+            if found is not None:
                 where = f"document_files row {file_id}"
-                self.flag(Finding("file", f"{where} (document {document_id}, sha256 "
-                                          f"{digest[:16]}…): {why}", row=where,
+                self.flag(Finding(found[0], f"{where} (document {document_id}, sha256 "
+                                            f"{digest[:16]}…): {found[1]}", row=where,
                                   entity=f"document {document_id}"))
         copies = select(CertifiedCopy.id, CertifiedCopy.pdf_sha256,
                         CertifiedCopy.envelope_sha256).order_by(
@@ -113,13 +125,13 @@ class IntegrityChecks:
         for copy_id, pdf, envelope in self.session.execute(copies):
             for column, what, stored in (("pdf_sha256", "PDF", pdf),
                                          ("envelope_sha256", "signed manifest", envelope)):
-                why = None if stored is None else problem(stored)
-                if why is not None:
+                found = None if stored is None else problem(stored)
+                if found is not None:
                     where = f"certified_copies row {copy_id}"
-                    self.flag(Finding("file", f"{where}: its stored {what} ({column} "
-                                              f"{(stored or '')[:16]}…): {why}", row=where,
-                                      entity=f"copy {copy_id}"))
-        self.report.files = sum(1 for why in checked.values() if why is None)
+                    self.flag(Finding(found[0], f"{where}: its stored {what} ({column} "
+                                                f"{(stored or '')[:16]}…): {found[1]}",
+                                      row=where, entity=f"copy {copy_id}"))
+        self.report.files = sum(1 for found in checked.values() if found is None)
 
     # -- 6. users -----------------------------------------------------------------------------
     def users(self) -> None:
@@ -136,7 +148,8 @@ class IntegrityChecks:
             event = latest.get(str(user.id))
             if event is None:
                 if first is not None and user.id > first and str(user.id) not in mentioned:
-                    self.flag(Finding("register_row", f"{where} ({user.name}, {user.role}, "
+                    self.flag(Finding(FindingCode.ROW_WITHOUT_EVENT,
+                                      f"{where} ({user.name}, {user.role}, "
                                       f"clearance {user.clearance}) has no user.created event "
                                       "in the audit log: it was written around the service",
                                       row=where, entity=f"user {user.id}"))
@@ -147,13 +160,13 @@ class IntegrityChecks:
             if state_digest(user_snapshot(user)) == after:
                 self.report.register_rows += 1
                 continue
-            self.flag(Finding("register_row", _user_change(user, event), seq=seq, action=action,
+            self.flag(Finding(*_user_change(user, event), seq=seq, action=action,
                               entity=f"user {user.id}", row=where))
         self.session.expunge_all()
         for subject_id, (seq, action, after, details) in latest.items():
             if subject_id not in seen and not self._altered((seq, action, after, details)):
                 where = f"users row {subject_id}"
-                self.flag(Finding("register_row", f"{where} was deleted; "
+                self.flag(Finding(FindingCode.ROW_DELETED, f"{where} was deleted; "
                                   f"{_label(seq, action, f'user {subject_id}')} recorded it",
                                   seq=seq, action=action, entity=f"user {subject_id}",
                                   row=where))
@@ -162,11 +175,11 @@ class IntegrityChecks:
     def tokens(self) -> None:
         created: dict[int, tuple[int, str]] = {}  # token id → (seq, user id it was made for)
         revoked: dict[int, tuple[int, str]] = {}
-        for subject_id, event in self._events("user", ("token.created", "token.revoked")):
+        for subject_id, event in self._events("user", (TOKEN_CREATED, TOKEN_REVOKED)):
             seq, action, _, details = event
             token_id = details.get("token_id") if isinstance(details, dict) else None
             if isinstance(token_id, int) and not self._altered(event):
-                (created if action == "token.created" else revoked)[token_id] = (seq, subject_id)
+                (created if action == TOKEN_CREATED else revoked)[token_id] = (seq, subject_id)
         # Tokens made before the first logged one (the demo's, a test world's) have no event.
         first = min(created, default=None)
         seen: set[int] = set()
@@ -177,30 +190,32 @@ class IntegrityChecks:
             where = f"api_tokens row {token_id}"
             if token_id in revoked and revoked_at is None:
                 seq, owner = revoked[token_id]
-                self._token(where, seq, "token.revoked", owner,
+                self._token(FindingCode.TOKEN_UNREVOKED, where, seq, TOKEN_REVOKED, owner,
                             f"{where} (user {user_id}) is valid again: "
-                            f"{_label(seq, 'token.revoked', f'user {owner}')} revoked it, but its "
+                            f"{_label(seq, TOKEN_REVOKED, f'user {owner}')} revoked it, but its "
                             "revoked_at was cleared in the database")
             if token_id in created and created[token_id][1] != str(user_id):
                 seq, owner = created[token_id]
-                self._token(where, seq, "token.created", owner,
+                self._token(FindingCode.TOKEN_OWNER_CHANGED, where, seq, TOKEN_CREATED, owner,
                             f"{where} now belongs to user {user_id}, but "
-                            f"{_label(seq, 'token.created', f'user {owner}')} made it for user "
+                            f"{_label(seq, TOKEN_CREATED, f'user {owner}')} made it for user "
                             f"{owner}")
             if (first is not None and token_id > first and token_id not in created
                     and token_id not in revoked):
-                self.flag(Finding("token", f"{where} (user {user_id}) has no token.created "
+                self.flag(Finding(FindingCode.TOKEN_WITHOUT_EVENT,
+                                  f"{where} (user {user_id}) has no token.created "
                                   "event in the audit log: it was written around the service",
                                   row=where, entity=f"user {user_id}"))
         for token_id in sorted((created.keys() | revoked.keys()) - seen):
             seq, owner = revoked.get(token_id) or created[token_id]
-            action = "token.revoked" if token_id in revoked else "token.created"
+            action = TOKEN_REVOKED if token_id in revoked else TOKEN_CREATED
             where = f"api_tokens row {token_id}"
-            self._token(where, seq, action, owner, f"{where} was deleted; "
-                        f"{_label(seq, action, f'user {owner}')} recorded it")
+            self._token(FindingCode.TOKEN_DELETED, where, seq, action, owner,
+                        f"{where} was deleted; {_label(seq, action, f'user {owner}')} recorded it")
 
-    def _token(self, where: str, seq: int, action: str, owner: str, message: str) -> None:
-        self.flag(Finding("token", message, seq=seq, action=action, entity=f"user {owner}",
+    def _token(self, code: FindingCode, where: str, seq: int, action: AuditAction, owner: str,
+               message: str) -> None:
+        self.flag(Finding(code, message, seq=seq, action=action, entity=f"user {owner}",
                           row=where))
 
     # -- 8. register series -------------------------------------------------------------------
@@ -232,20 +247,22 @@ class IntegrityChecks:
             basis = (f"the highest {row.register} number its register rows use is {top}"
                      + (f" and it continued from paper number {row.continued_from}"
                         if row.continued_from is not None else ""))
-            if row.last_number > expected:
+            code = (FindingCode.SEQUENCE_AHEAD if row.last_number > expected
+                    else FindingCode.SEQUENCE_BEHIND)
+            if code is FindingCode.SEQUENCE_AHEAD:
                 why = (f"numbers {expected + 1}–{row.last_number} were taken without a register "
                        "row" if row.last_number > expected + 1 else
                        f"number {row.last_number} was taken without a register row")
             else:
                 why = f"numbers already in the register (up to {expected}) would be given again"
-            self.flag(Finding("sequence", f"{where}: last_number is {row.last_number} but "
-                                          f"{basis}: {why}", row=where))
+            self.flag(Finding(code, f"{where}: last_number is {row.last_number} but "
+                                    f"{basis}: {why}", row=where))
         for key in sorted(used.keys() - seen):
             org_id, register, scope = key
             where = f"sequences row {codes.get(org_id, org_id)}/{register}/{scope}"
-            self.flag(Finding("sequence", f"{where} was deleted, but register rows use numbers "
-                                          f"up to {used[key]}: numbering would start again at 1",
-                              row=where))
+            self.flag(Finding(FindingCode.SEQUENCE_DELETED,
+                              f"{where} was deleted, but register rows use numbers up to "
+                              f"{used[key]}: numbering would start again at 1", row=where))
 
     def _paper_problem(self, row: Sequence, label: str, event: Event | None) -> bool:
         """Report a ``continued_from`` that its latest event does not account for."""
@@ -255,42 +272,45 @@ class IntegrityChecks:
         if row.continued_from is None:
             if event is None:
                 return False
+            code = FindingCode.SEQUENCE_PAPER_CLEARED
             message = (f"{where}: continued_from is empty but "
                        f"{_label(event[0], PAPER, f'register {label}')} recorded a paper number")
         elif event is None:
+            code = FindingCode.SEQUENCE_PAPER_UNRECORDED
             message = (f"{where}: continued_from is {row.continued_from} but no {PAPER} event "
                        "recorded it: a paper number was set in the database")
         elif state_digest({"last_number": row.continued_from}) != event[2]:
+            code = FindingCode.SEQUENCE_PAPER_MISMATCH
             message = (f"{where}: continued_from is {row.continued_from}, not the paper number "
                        f"{_label(event[0], PAPER, f'register {label}')} recorded")
         else:
             return False
-        self.flag(Finding("sequence", message, seq=None if event is None else event[0],
+        self.flag(Finding(code, message, seq=None if event is None else event[0],
                           action=None if event is None else PAPER, row=where,
                           entity=f"register {label}"))
         return True
 
 
-def _file_problem(store: FileStore, digest: str) -> str | None:
+def _file_problem(store: FileStore, digest: str) -> Problem | None:
     """None if the stored file hashes to ``digest``; otherwise what is wrong with it."""
     try:
         path = store.path_for(digest)
     except ValueError:
-        return "the column does not hold a SHA-256 digest"
+        return FindingCode.FILE_DIGEST_INVALID, "the column does not hold a SHA-256 digest"
     try:
         with path.open("rb") as f:
             actual = hashlib.file_digest(f, "sha256").hexdigest()
     except FileNotFoundError:
-        return "the file is missing from the store"
+        return FindingCode.FILE_MISSING, "the file is missing from the store"
     except OSError as exc:
-        return f"the stored file cannot be read ({exc.strerror})"
+        return FindingCode.FILE_UNREADABLE, f"the stored file cannot be read ({exc.strerror})"
     if actual != digest:
-        return (f"the stored file was altered: its bytes hash to {actual[:16]}…, not to the "
-                "digest the row records")
+        return FindingCode.FILE_ALTERED, (f"the stored file was altered: its bytes hash to "
+                                          f"{actual[:16]}…, not to the digest the row records")
     return None
 
 
-def _user_change(user: User, event: Event) -> str:
+def _user_change(user: User, event: Event) -> Problem:
     """The finding on a user row that no longer hashes to its recorded state, naming the role or
     clearance it had when the state matches but for those."""
     seq, action, after, _ = event
@@ -303,6 +323,8 @@ def _user_change(user: User, event: Event) -> str:
                 changes = [f"{what} {was} → {now}" for what, was, now in (
                     ("role", role, user.role), ("clearance", clearance, user.clearance))
                     if was != now]
-                return (f"{where} was changed in the database without an audit event: "
+                return (FindingCode.ROW_ACCESS_CHANGED,
+                        f"{where} was changed in the database without an audit event: "
                         f"{', '.join(changes)} since {recorded}")
-    return f"{where} was altered: it no longer matches the state recorded by {recorded}"
+    return (FindingCode.ROW_DIGEST_MISMATCH,
+            f"{where} was altered: it no longer matches the state recorded by {recorded}")

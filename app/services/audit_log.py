@@ -17,6 +17,7 @@ from app.audit.event_codec import event_leaf_hash, state_digest
 from app.audit.merkle import MerkleLog
 from app.db import AuditEvent, AuditNode
 from app.db.types import utcnow
+from app.domain.audit_actions import AuditAction
 from app.services.access import Principal
 
 #: Arbitrary constant naming the advisory lock that orders appends on PostgreSQL.
@@ -58,7 +59,7 @@ def digest_of(state: Mapping[str, Any] | None) -> str | None:
 def record(
     session: Session,
     who: Principal | None,
-    action: str,
+    action: AuditAction,
     subject_type: str,
     subject_id: str | int,
     *,
@@ -66,7 +67,10 @@ def record(
     after: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event (a leaf) and the log nodes it completes."""
+    """Append one event (a leaf) and the log nodes it completes. ``action`` must be an
+    :class:`AuditAction` (a plain string that is not one raises ``ValueError``); the row stores
+    its string value."""
+    action_text = AuditAction(action).value
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
     session.flush()
@@ -78,7 +82,7 @@ def record(
         "actor": None
         if who is None
         else {"user_id": who.user_id, "org_code": who.org_code, "role": who.role},
-        "action": action,
+        "action": action_text,
         "subject": {"type": subject_type, "id": str(subject_id)},
         "before_sha256": digest_of(before),
         "after_sha256": digest_of(after),
@@ -91,7 +95,7 @@ def record(
         actor_user_id=None if who is None else who.user_id,
         actor_org_code=None if who is None else who.org_code,
         actor_role=None if who is None else who.role,
-        action=action,
+        action=action_text,
         subject_type=subject_type,
         subject_id=str(subject_id),
         before_sha256=event["before_sha256"],

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.context import AppContext
 from app.db import CertifiedCopy, Document, Organisation, Recipient
+from app.domain.audit_actions import AuditAction
 from app.domain.copy_forms import CopyKind, copy_notation
 from app.domain.dates import format_signing_time_iso, to_vn
 from app.domain.doc_types import Family
@@ -160,9 +161,9 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) 
         before = copy_requests.snapshot(request)
         request.status, request.copy_id = "issued", copy.id
         request.decided_by, request.decided_at = who.user_id, signed_at
-        audit_log.record(s, who, "copy_request.approved", "copy_request", request.id,
+        audit_log.record(s, who, AuditAction.COPY_REQUEST_APPROVED, "copy_request", request.id,
                          before=before, after=copy_requests.snapshot(request))
-        audit_log.record(s, who, "copy.issued", "copy", copy.id, after=snapshot(copy))
+        audit_log.record(s, who, AuditAction.COPY_ISSUED, "copy", copy.id, after=snapshot(copy))
         copy_id = copy.id
     with ctx.reading() as s:
         return _load(s, copy_id)

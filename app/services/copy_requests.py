@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.context import AppContext
 from app.db import Arrival, CertifiedCopy, CopyRequest, Document, DocumentFile, Organisation
+from app.domain.audit_actions import AuditAction
 from app.domain.copy_forms import CopyKind, check_copy_maker, check_copy_source
 from app.domain.dates import to_vn
 from app.domain.doc_types import Family
@@ -183,7 +184,7 @@ def create(ctx: AppContext, who: Principal, org_code: str, data: RequestInput) -
             copies_count=data.copies_count, status="pending")
         s.add(request)
         s.flush()
-        audit_log.record(s, who, "copy_request.created", "copy_request", request.id,
+        audit_log.record(s, who, AuditAction.COPY_REQUEST_CREATED, "copy_request", request.id,
                          after=snapshot(request))
         request_id = request.id
     return _written(ctx, request_id)
@@ -201,7 +202,7 @@ def refuse(ctx: AppContext, who: Principal, request_id: int, reason: str) -> Cop
         before = snapshot(request)
         request.status, request.decided_by = "refused", who.user_id
         request.decided_at, request.decision_reason = ctx.clock(), reason.strip()
-        audit_log.record(s, who, "copy_request.refused", "copy_request", request.id,
+        audit_log.record(s, who, AuditAction.COPY_REQUEST_REFUSED, "copy_request", request.id,
                          before=before, after=snapshot(request))
     return _written(ctx, request_id)
 

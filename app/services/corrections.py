@@ -25,6 +25,7 @@ from app.db import (
     Organisation,
 )
 from app.domain import corrections as rules
+from app.domain.audit_actions import AuditAction
 from app.domain.dates import to_vn
 from app.domain.notation import notation_key
 from app.domain.numbering import RegisterKind
@@ -81,7 +82,7 @@ def _document_changed(work: Work, who: Principal, doc: Document,
     s = work.session
     s.flush()
     search_index.index_document(s, doc)
-    audit_log.record(s, who, "document.corrected", "document", doc.id, before=before,
+    audit_log.record(s, who, AuditAction.DOCUMENT_CORRECTED, "document", doc.id, before=before,
                      after=documents.snapshot(doc))
 
 
@@ -222,7 +223,7 @@ def correct_arrival(ctx: AppContext, who: Principal, arrival_id: int,
             arrival.sender = wanted["sender"]
         _record(work, who, "arrival", arrival.id, changes, data.reason)
         s.flush()
-        audit_log.record(s, who, "arrival.corrected", "arrival", arrival.id, before=before,
+        audit_log.record(s, who, AuditAction.ARRIVAL_CORRECTED, "arrival", arrival.id, before=before,
                          after={**arrivals.snapshot(arrival),
                                 "document": documents.snapshot(arrival.document)},
                          details={"reason": data.reason.strip(), "fields": sorted(changes)})
@@ -252,7 +253,7 @@ def cancel_arrival(ctx: AppContext, who: Principal, arrival_id: int, reason: str
         for item in s.scalars(select(InboxItem).where(InboxItem.arrival_id == arrival.id)):
             item.status, item.arrival_id = "pending", None  # it can be registered again
         s.flush()
-        audit_log.record(s, who, "arrival.cancelled", "arrival", arrival.id, before=before,
+        audit_log.record(s, who, AuditAction.ARRIVAL_CANCELLED, "arrival", arrival.id, before=before,
                          after=arrivals.snapshot(arrival), details={"reason": reason.strip()})
     return arrivals.written(ctx, arrival_id)
 
@@ -314,7 +315,7 @@ def correct_dispatch(ctx: AppContext, who: Principal, dispatch_id: int,
             _document_changed(work, who, doc, doc_before)
         _record(work, who, "dispatch", dispatch.id, changes, data.reason)
         s.flush()
-        audit_log.record(s, who, "dispatch.corrected", "dispatch", dispatch.id, before=before,
+        audit_log.record(s, who, AuditAction.DISPATCH_CORRECTED, "dispatch", dispatch.id, before=before,
                          after=dispatches.snapshot(dispatch, doc),
                          details={"reason": data.reason.strip(), "fields": sorted(changes)})
     return dispatches.written(ctx, dispatch_id)
@@ -342,7 +343,7 @@ def cancel_dispatch(ctx: AppContext, who: Principal, dispatch_id: int, reason: s
                 InboxItem.status == "pending")):
             item.status = "withdrawn"
         s.flush()
-        audit_log.record(s, who, "dispatch.cancelled", "dispatch", dispatch.id, before=before,
+        audit_log.record(s, who, AuditAction.DISPATCH_CANCELLED, "dispatch", dispatch.id, before=before,
                          after=dispatches.snapshot(dispatch, doc),
                          details={"reason": reason.strip()})
     return dispatches.written(ctx, dispatch_id)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.context import AppContext, Work
 from app.db import Dispatch, Document, InboxItem, Organisation, Recipient
+from app.domain.audit_actions import AuditAction
 from app.domain.dates import to_vn
 from app.domain.doc_types import DocType, Family, canonical_type
 from app.domain.errors import DomainError
@@ -175,7 +176,7 @@ def register(ctx: AppContext, who: Principal, org_code: str, data: DispatchInput
         s.add(dispatch)
         s.flush()
         deliver(work, org, doc, recipients, dispatch_id=dispatch.id)
-        audit_log.record(s, who, "dispatch.registered", "dispatch", dispatch.id,
+        audit_log.record(s, who, AuditAction.DISPATCH_REGISTERED, "dispatch", dispatch.id,
                          after=snapshot(dispatch, doc, [name for _, name in recipients]))
         dispatch_id = dispatch.id
     return get(ctx, who, dispatch_id)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Work
 from app.db import Document, DocumentFile, DocumentReference, Organisation
+from app.domain.audit_actions import AuditAction
 from app.domain.canonical import canonical_notation
 from app.domain.doc_types import Family, canonical_type
 from app.domain.errors import DomainError
@@ -116,7 +117,7 @@ def find_or_create(work: Work, who: Principal, issuer: Organisation, data: Docum
     if duplicated is not None and override is not None:
         from app.services import audit_log
 
-        audit_log.record(s, who, "document.duplicate_accepted", "document", doc.id,
+        audit_log.record(s, who, AuditAction.DOCUMENT_DUPLICATE_ACCEPTED, "document", doc.id,
                          details={"duplicates": duplicated.id, "field": override.field,
                                   "reason": override.reason.strip()})
     for ref in data.references:
@@ -201,6 +202,6 @@ def read_document(ctx: Any, who: Principal, doc_id: int) -> Document:
     found: Document = doc
     if found.confidentiality != "NONE":
         with ctx.unit_of_work() as work:
-            audit_log.record(work.session, who, "document.read", "document", doc.id,
+            audit_log.record(work.session, who, AuditAction.DOCUMENT_READ, "document", doc.id,
                              details={"confidentiality": found.confidentiality})
     return found

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.context import AppContext, Work
 from app.db import Arrival, DeclaredCopy, DeclaredStamp, Document, Organisation
+from app.domain.audit_actions import AuditAction
 from app.domain.dates import to_vn
 from app.domain.doc_types import Family, lookup_type, type_by_code, type_by_name
 from app.domain.intake import CopyBlock, Proposal, parse_text
@@ -243,7 +244,7 @@ def _create_issuer(work: Work, who: Principal, p: Proposal, choices: Choices) ->
     org = Organisation(code=code, name=name, family=family, external=True)
     s.add(org)
     s.flush()
-    audit_log.record(s, who, "organisation.created", "organisation", org.code,
+    audit_log.record(s, who, AuditAction.ORGANISATION_CREATED, "organisation", org.code,
                      after=organisations.snapshot(org),
                      details={"via": "intake", "by_office": who.org_code})
     return org
@@ -348,7 +349,7 @@ def confirm(ctx: AppContext, who: Principal, org_code: str, proposal: Proposal,
                          "(import_copies: false)")
         s.add_all([*stamps, *copies])
         s.flush()
-        audit_log.record(s, who, "arrival.intake", "arrival", arrival.id,
+        audit_log.record(s, who, AuditAction.ARRIVAL_INTAKE, "arrival", arrival.id,
                          after=_declared_state(copies, stamps), details={
             "status": DECLARED,
             "issuer_created": issuer.code if created else None,

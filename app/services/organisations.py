@@ -17,6 +17,7 @@ from app.db import (
     Organisation,
     User,
 )
+from app.domain.audit_actions import AuditAction
 from app.errors import Conflict, Invalid, NotFound
 from app.services import audit_log
 from app.services.access import Principal, descendant_ids, require_role
@@ -92,7 +93,7 @@ def create(ctx: AppContext, who: Principal, data: dict[str, Any]) -> Organisatio
         )
         s.add(org)
         s.flush()
-        audit_log.record(s, who, "organisation.created", "organisation", org.code,
+        audit_log.record(s, who, AuditAction.ORGANISATION_CREATED, "organisation", org.code,
                          after=snapshot(org))
     return org
 
@@ -112,7 +113,7 @@ def update(ctx: AppContext, who: Principal, code: str, changes: dict[str, Any]) 
         for key, value in changes.items():
             setattr(org, key, value)
         s.flush()
-        audit_log.record(s, who, "organisation.updated", "organisation", org.code,
+        audit_log.record(s, who, AuditAction.ORGANISATION_UPDATED, "organisation", org.code,
                          before=before, after=snapshot(org))
         s.refresh(org, ["terms", "parent"])
     return org
@@ -137,7 +138,7 @@ def delete(ctx: AppContext, who: Principal, code: str) -> None:
         for term in list(org.terms):
             s.delete(term)
         s.delete(org)
-        audit_log.record(s, who, "organisation.deleted", "organisation", code, before=before)
+        audit_log.record(s, who, AuditAction.ORGANISATION_DELETED, "organisation", code, before=before)
 
 
 def list_all(ctx: AppContext, *, parent_code: str | None = None,
@@ -192,7 +193,7 @@ def add_term(ctx: AppContext, who: Principal, code: str, label: str, starts_on: 
                              ends_on=ends_on)
         s.add(term)
         s.flush()
-        audit_log.record(s, who, "organisation.term_added", "organisation", code,
+        audit_log.record(s, who, AuditAction.ORGANISATION_TERM_ADDED, "organisation", code,
                          details={"label": label, "starts_on": starts_on.isoformat(),
                                   "ends_on": None if ends_on is None else ends_on.isoformat()})
     return term

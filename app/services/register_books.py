@@ -36,6 +36,7 @@ from app.db import (
     Organisation,
     Recipient,
 )
+from app.domain.audit_actions import AuditAction
 from app.domain.copy_forms import CopyKind
 from app.domain.corrections import (
     cancellation_note,
@@ -421,7 +422,7 @@ def open_book(ctx: AppContext, who: Principal, org_code: str, q: BookQuery) -> B
         volume=q.volume)
     if secret_shown:
         with ctx.unit_of_work() as work:
-            audit_log.record(work.session, who, "register_book.exported", "register_book",
+            audit_log.record(work.session, who, AuditAction.REGISTER_BOOK_EXPORTED, "register_book",
                              f"{org.code}/{q.kind.value}/{period.label}",
                              details={"date_from": _iso(q.date_from), "date_to": _iso(q.date_to),
                                       "rows": int(count),

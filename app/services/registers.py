@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.context import AppContext
 from app.db import Arrival, CertifiedCopy, Dispatch
+from app.domain.audit_actions import AuditAction
 from app.domain.errors import DomainError
 from app.domain.numbering import RegisterKind
 from app.errors import Conflict, Invalid
@@ -63,7 +64,7 @@ def continue_from_paper(ctx: AppContext, who: Principal, org_code: str, register
         _refuse_after_first_number(s, org.id, register, scope)
         previous, new = numbering.continue_from_paper(s, org.id, register.value, scope,
                                                       last_number)
-        audit_log.record(s, who, "register.continued_from_paper", "register",
+        audit_log.record(s, who, AuditAction.REGISTER_CONTINUED_FROM_PAPER, "register",
                          f"{org.code}/{register.value}/{scope}",
                          before={"last_number": previous}, after={"last_number": new},
                          details={"old_last_number": previous, "new_last_number": new})

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.context import AppContext
 from app.db import CertifiedCopy, InboxItem
 from app.domain import corrections as rules
+from app.domain.audit_actions import AuditAction
 from app.errors import Conflict, Invalid, NotFound
 from app.services import audit_log, copies, copy_requests, documents
 from app.services.access import Principal
@@ -43,6 +44,6 @@ def revoke(ctx: AppContext, who: Principal, copy_id: int, reason: str) -> Certif
                                                       InboxItem.status == "pending")):
             item.status = "withdrawn"
         s.flush()
-        audit_log.record(s, who, "copy.revoked", "copy", copy.id, before=before,
+        audit_log.record(s, who, AuditAction.COPY_REVOKED, "copy", copy.id, before=before,
                          after=copies.snapshot(copy), details={"reason": reason.strip()})
     return copies.written(ctx, copy_id)

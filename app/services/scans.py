@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.context import AppContext
 from app.db import Document, DocumentFile
+from app.domain.audit_actions import AuditAction
 from app.errors import Forbidden
 from app.services import audit_log, documents
 from app.services.access import Principal
@@ -32,7 +33,7 @@ def upload(ctx: AppContext, who: Principal, document_id: int, pdf: CheckedPdf) -
         row: DocumentFile = documents.attach_pdf(work, ctx.store, who, doc, pdf)
         if row.sha256 not in known:
             s.refresh(doc, ["files"])
-            audit_log.record(s, who, "document.file_added", "document", doc.id, before=before,
+            audit_log.record(s, who, AuditAction.DOCUMENT_FILE_ADDED, "document", doc.id, before=before,
                              after=documents.snapshot(doc))
     with ctx.reading() as s:
         return s.scalars(select(Document).where(Document.id == document_id).options(

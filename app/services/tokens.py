@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.context import AppContext
 from app.db import ApiToken, Organisation, User
 from app.db.types import utcnow
+from app.domain.audit_actions import AuditAction
 from app.errors import Invalid, NotFound, Unauthenticated
 from app.services import audit_log
 from app.services.access import CLEARANCE_ORDER, ROLES, Principal, descendant_ids, require_role
@@ -51,7 +52,7 @@ def record_user_created(session: Session, who: Principal | None, user: User,
                         details: dict[str, Any] | None = None) -> None:
     """Log a new user with its state, so ``vanthu audit verify`` catches a role or clearance
     changed in the database afterwards. Every user made through the service is logged."""
-    audit_log.record(session, who, "user.created", "user", user.id, after=snapshot(user),
+    audit_log.record(session, who, AuditAction.USER_CREATED, "user", user.id, after=snapshot(user),
                      details=details)
 
 
@@ -86,7 +87,7 @@ def create_token(ctx: AppContext, who: Principal, user_id: int,
             raise NotFound(f"no user {user_id} under {who.org_code}", field="user_id")
         token = add_token(s, user, label)
         row = s.scalars(select(ApiToken).where(ApiToken.token_sha256 == token_digest(token))).one()
-        audit_log.record(s, who, "token.created", "user", user.id, details={"token_id": row.id})
+        audit_log.record(s, who, AuditAction.TOKEN_CREATED, "user", user.id, details={"token_id": row.id})
     return row, token
 
 
@@ -103,7 +104,7 @@ def revoke_token(ctx: AppContext, who: Principal, token_id: int) -> None:
             if owner.organisation_id not in descendant_ids(s, who.org_id):
                 raise NotFound(f"no token {token_id}")
         row.revoked_at = utcnow()
-        audit_log.record(s, who, "token.revoked", "user", owner.id, details={"token_id": row.id})
+        audit_log.record(s, who, AuditAction.TOKEN_REVOKED, "user", owner.id, details={"token_id": row.id})
 
 
 def authenticate(ctx: AppContext, token: str | None) -> Principal:

@@ -66,6 +66,7 @@ def test_verify_exits_0_on_a_clean_log_and_1_naming_an_edited_event(
     assert code == 1 and report["ok"] is False
     assert report["first_altered_event"]["seq"] == seq
     assert report["first_altered_event"]["action"] == "arrival.registered"
+    assert [(f["kind"], f["code"]) for f in report["findings"]] == [("event", "event_altered")]
 
 
 def test_verify_exits_1_naming_an_edited_register_row_and_its_event(
