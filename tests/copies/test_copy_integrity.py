@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.copies.test_copy_workflow import APPROVE_VPTU, arrive_with_pdf, ask
+from tests.factories import APPROVE_VPTU, arrive_with_pdf, ask
 
 
 class Injected(RuntimeError):
