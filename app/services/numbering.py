@@ -3,7 +3,8 @@
 A number is taken inside the transaction of the row that uses it, by an atomic
 ``UPDATE … SET last_number = last_number + 1 RETURNING``: PostgreSQL holds the row lock until the
 commit, SQLite holds the database write lock (the transaction began IMMEDIATE). A request that fails
-rolls back and so gives its number back; the next request gets the same one (DESIGN §2).
+rolls back and so gives its number back; the next request gets the same one (docs/architecture.md,
+Numbering).
 """
 
 from __future__ import annotations
