@@ -49,7 +49,7 @@ def continue_series(client: Any, world: Any, org: str, who: str, register: str,
 
 def test_a_clean_state_with_files_users_tokens_and_series_verifies(client: Any, world: Any,
                                                                     ctx: Any) -> None:
-    from app.db import CertifiedCopy, DocumentFile, Sequence
+    from app.db import CertifiedCopy, DocumentFile, RegisterSeries
     from tests.factories import issue_first_copy
 
     issue_first_copy(client, world, ctx)
@@ -63,7 +63,7 @@ def test_a_clean_state_with_files_users_tokens_and_series_verifies(client: Any, 
         digests = set(s.scalars(select(DocumentFile.sha256)))
         digests |= set(s.scalars(select(CertifiedCopy.pdf_sha256)))
         digests |= set(s.scalars(select(CertifiedCopy.envelope_sha256)))
-        series = s.scalar(select(func.count()).select_from(Sequence))
+        series = s.scalar(select(func.count()).select_from(RegisterSeries))
     assert report.files == len(digests) >= 3  # the arrival's scan, the copy's PDF and manifest
     assert report.sequences == series == 3  # VPTU's arrivals and copies, TTTU's arrivals
     assert report.summary().endswith(f"{len(digests)} stored files match their SHA-256, "

@@ -118,7 +118,7 @@ def test_requests_are_listed_filtered_and_refused_with_a_reason(client: Any, wor
 
 
 def test_two_clerks_approving_at_once_issue_one_copy(client: Any, world: Any, ctx: Any) -> None:
-    from app.db import CertifiedCopy, Sequence
+    from app.db import CertifiedCopy, RegisterSeries
 
     arrival = arrive_with_pdf(client, world)
     req = ask(client, world, "dept_vptu", "VPTU", document_id=arrival["document"]["id"]).json()
@@ -140,7 +140,7 @@ def test_two_clerks_approving_at_once_issue_one_copy(client: Any, world: Any, ct
     assert sorted(codes) == [201, 409, 409, 409]
     with ctx.reading() as s:
         assert s.scalar(select(func.count()).select_from(CertifiedCopy)) == 1
-        assert s.scalar(select(Sequence.last_number).where(Sequence.register == "copy")) == 1
+        assert s.scalar(select(RegisterSeries.last_number).where(RegisterSeries.register == "copy")) == 1
 
 
 def test_office_copies_only_what_it_holds_and_what_the_requester_may_see(
