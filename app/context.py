@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from app.db.engine import Database
+from app.db.file_refs import reference_check
 from app.keys import KeyRing
-from app.services.storage_sweep import reference_check
 from app.settings import Settings
 from app.storage import FileStore, StagedWrites
 

@@ -29,10 +29,6 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 50 * 1024 * 1024
     #: Largest JSON body, in bytes.
     max_json_bytes: int = 1024 * 1024
-    #: Folder with Liberation Serif (or DejaVu Serif) TTFs; searched in /usr/share/fonts if unset.
-    font_dir: Path | None = None
-    #: Default page size for list endpoints.
-    page_size: int = 50
     #: `vanthu storage sweep` (and `vanthu serve` at startup) removes unreferenced stored files
     #: older than this: longer than any unit of work takes between storing a file and committing.
     storage_sweep_grace_seconds: float = 300.0

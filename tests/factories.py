@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -10,10 +11,18 @@ from typing import Any
 from app.context import AppContext
 from app.db import CommitteeTerm, Organisation
 from app.services import tokens
+from tests.pdfs import make_pdf
 
 #: The tests' "now": the seed's world is early 2020, in the committee term 2015-2020, and a
 #: register numbers only into the year and term running today. The clock ticks from here.
 TEST_NOW = datetime(2020, 10, 15, 3, 0, tzinfo=UTC)  # 10:00 on 15/10/2020, the term's last day
+
+#: When the seed's first and second copies were signed, and how their approvers sign.
+SIGNED_1 = datetime(2020, 2, 4, 8, 30, 15, tzinfo=UTC)  # 15:30:15 +07:00
+SIGNED_2 = datetime(2020, 2, 6, 7, 0, 23, tzinfo=UTC)  # 14:00:23 +07:00
+APPROVE_VPTU = {"signer_title": "CHÁNH VĂN PHÒNG", "signer_name": "Lê Văn Chiến",
+                "archive_line": "Lưu Văn phòng Tỉnh ủy"}
+APPROVE_VPDUK = {"signer_title": "CHÁNH VĂN PHÒNG", "signer_name": "Nguyễn Khắc Trung"}
 
 
 def ticking_clock(start: datetime) -> Callable[[], datetime]:
@@ -110,3 +119,52 @@ def seed_arrival_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def arrive(client: Any, world: Any, who: str = "clerk_vptu", org: str = "VPTU",
+           **overrides: Any) -> dict[str, Any]:
+    """The seed's 160-TB/TW registered as an arrival (no file), with `overrides` to its body."""
+    r = client.post(f"/orgs/{org}/arrivals", headers=world.auth(who),
+                    json=seed_arrival_body(**overrides))
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def arrive_with_pdf(client: Any, world: Any, pages: int = 2, **doc: Any) -> dict[str, Any]:
+    """The seed's arrival at VPTU with a `pages`-page PDF, `doc` overriding the document."""
+    body = seed_arrival_body()
+    body["document"].update(doc)
+    pdf = make_pdf([f"160-TB/TW trang {i + 1}" for i in range(pages)])
+    r = client.post("/orgs/VPTU/arrivals/with-file", headers=world.auth("clerk_vptu"),
+                    data={"metadata": json.dumps(body)},
+                    files={"file": ("160.pdf", pdf, "application/pdf")})
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
+def ask(client: Any, world: Any, who: str, org: str, **body: Any) -> Any:
+    """`who` of `org` asks for a copy (a sao lục to VPDUK and the TUVs unless `body` says)."""
+    payload = {"kind": "SAO_LUC", "reason": "phổ biến đến chi bộ",
+               "recipients": [{"org_code": "VPDUK"}, {"name": "Các đ/c TUV"}], **body}
+    return client.post(f"/orgs/{org}/copy-requests", headers=world.auth(who), json=payload)
+
+
+def ask_and_approve(client: Any, world: Any, ctx: Any, *, asker: str, org: str, approver: str,
+                    approval: dict[str, Any], signed_at: datetime,
+                    **request: Any) -> dict[str, Any]:
+    """A copy request made by `asker` and approved by `approver`, signed at `signed_at`."""
+    req = ask(client, world, asker, org, **request)
+    assert req.status_code == 201, req.text
+    ctx.clock = lambda: signed_at
+    copy = client.post(f"/copy-requests/{req.json()['id']}/approve",
+                       headers=world.auth(approver), json=approval)
+    assert copy.status_code == 201, copy.text
+    return dict(copy.json())
+
+
+def issue_first_copy(client: Any, world: Any, ctx: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The seed's arrival and its first copy, 01-BS/VPTU, signed at SIGNED_1."""
+    arrival = arrive_with_pdf(client, world)
+    return arrival, ask_and_approve(
+        client, world, ctx, asker="dept_vptu", org="VPTU", approver="clerk_vptu",
+        approval=APPROVE_VPTU, signed_at=SIGNED_1, document_id=arrival["document"]["id"])

@@ -13,6 +13,7 @@ from app.db.registers import (
     EntryCorrection,
     InboxItem,
     Recipient,
+    RegisterSeries,
     Sequence,
 )
 from app.db.search import SearchDocument
@@ -38,6 +39,7 @@ __all__ = [
     "OfficeKey",
     "Organisation",
     "Recipient",
+    "RegisterSeries",
     "SearchDocument",
     "Sequence",
     "SignedTreeHead",

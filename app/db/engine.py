@@ -1,8 +1,10 @@
 """Engine and session factory.
 
-SQLite: WAL, foreign keys, a generous busy timeout, and write transactions opened with
-``BEGIN IMMEDIATE`` so the writer lock is taken before a number is read (DESIGN §2): two writers
-never read the same sequence value. PostgreSQL relies on ``SELECT … FOR UPDATE`` instead.
+SQLite: WAL, foreign keys, a 60 s busy timeout, and write transactions opened with
+``BEGIN IMMEDIATE`` so the writer lock is taken before a number is read (docs/architecture.md,
+Numbering): two writers never read the same sequence value. PostgreSQL needs no such start: the
+atomic ``UPDATE … RETURNING`` that takes a number (app/services/numbering.py) holds the series
+row's lock until the commit.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ WRITE_OPTION = "vanthu_write"
 def _prepare_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's implicit BEGIN is deferred).
+        # pysqlite's own transaction handling off (it would issue a deferred BEGIN, and only
+        # before DML): the "begin" listener below issues BEGIN or BEGIN IMMEDIATE itself.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -68,7 +71,8 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A write unit of work: commit on success, roll back (returning any number taken) on error."""
+        """A bare write transaction: commit on success, roll back (returning any number taken) on
+        error. It knows nothing of the file store; the services use AppContext.unit_of_work."""
         session = self.write_session()
         try:
             yield session

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 ARRIVAL_STATUSES = ("received", "routed", "in_progress", "done")
 
 
-class Sequence(Base):
-    """The last number given in one register scope: (organisation, register, scope key)."""
+class RegisterSeries(Base):
+    """The last number given in one register scope: (organisation, register, scope key). The
+    table keeps its first name, ``sequences``."""
 
     __tablename__ = "sequences"
 
@@ -40,6 +41,10 @@ class Sequence(Base):
     last_number: Mapped[int] = mapped_column(Integer, default=0)
     #: Highest number given on paper before the office moved to the register (set once, audited).
     continued_from: Mapped[int | None] = mapped_column(Integer)
+
+
+#: The model's former name, kept until app/services/audit_integrity.py imports RegisterSeries.
+Sequence = RegisterSeries
 
 
 class Arrival(Base):

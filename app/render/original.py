@@ -271,7 +271,8 @@ def _find_line(lines: list[str], pattern: str, what: str) -> str:
 
 
 def seed_original_layout(seed_text: str) -> OriginalLayout:
-    """Build the layout of 160-TB/TW from /work/shared/seed/160-TB-TW-sao-luc-chain.txt."""
+    """Build the layout of 160-TB/TW from the seed chain's text (kept in
+    app/demo_data/160-TB-TW-sao-luc-chain.txt)."""
     text = nfc(seed_text)
     start, end = text.find(_BODY_START), text.find(_BODY_END)
     if start < 0 or end < 0 or end < start:

@@ -1,7 +1,7 @@
 """Make a certified copy's files: render the copy block, compose, embed the parent, sign.
 
 No database here: given what the copy attests and the office's identity, return the signed PDF
-and the signed manifest (DESIGN §3). The copies service stores them and writes the rows.
+and the signed manifest (docs/signing.md §2). The copies service stores them and writes the rows.
 """
 
 from __future__ import annotations

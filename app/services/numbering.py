@@ -3,7 +3,8 @@
 A number is taken inside the transaction of the row that uses it, by an atomic
 ``UPDATE … SET last_number = last_number + 1 RETURNING``: PostgreSQL holds the row lock until the
 commit, SQLite holds the database write lock (the transaction began IMMEDIATE). A request that fails
-rolls back and so gives its number back; the next request gets the same one (DESIGN §2).
+rolls back and so gives its number back; the next request gets the same one (docs/architecture.md,
+Numbering).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from app.db import Organisation, Sequence
+from app.db import Organisation, RegisterSeries
 from app.domain.doc_types import Family
 from app.domain.numbering import RegisterKind, Term, scope_key
 from app.errors import Conflict
@@ -48,7 +49,7 @@ def register_scope(
 def _ensure_row(session: Session, org_id: int, register: str, key: str) -> None:
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(Sequence).values(
+    stmt = insert(RegisterSeries).values(
         organisation_id=org_id, register=register, scope_key=key, last_number=0
     )
     session.execute(stmt.on_conflict_do_nothing())
@@ -60,11 +61,11 @@ def lock_series(session: Session, org_id: int, register: str, key: str) -> None:
     SQLite already holds the database write lock (IMMEDIATE)."""
     _ensure_row(session, org_id, register, key)
     session.execute(
-        select(Sequence.last_number)
+        select(RegisterSeries.last_number)
         .where(
-            Sequence.organisation_id == org_id,
-            Sequence.register == register,
-            Sequence.scope_key == key,
+            RegisterSeries.organisation_id == org_id,
+            RegisterSeries.register == register,
+            RegisterSeries.scope_key == key,
         )
         .with_for_update()
     )
@@ -74,24 +75,24 @@ def take_number(session: Session, org_id: int, register: str, key: str) -> int:
     """The next number of the series; valid only if the caller's transaction commits."""
     _ensure_row(session, org_id, register, key)
     result = session.execute(
-        update(Sequence)
+        update(RegisterSeries)
         .where(
-            Sequence.organisation_id == org_id,
-            Sequence.register == register,
-            Sequence.scope_key == key,
+            RegisterSeries.organisation_id == org_id,
+            RegisterSeries.register == register,
+            RegisterSeries.scope_key == key,
         )
-        .values(last_number=Sequence.last_number + 1)
-        .returning(Sequence.last_number)
+        .values(last_number=RegisterSeries.last_number + 1)
+        .returning(RegisterSeries.last_number)
     )
     return int(result.scalar_one())
 
 
 def last_number(session: Session, org_id: int, register: str, key: str) -> int:
     value = session.scalar(
-        select(Sequence.last_number).where(
-            Sequence.organisation_id == org_id,
-            Sequence.register == register,
-            Sequence.scope_key == key,
+        select(RegisterSeries.last_number).where(
+            RegisterSeries.organisation_id == org_id,
+            RegisterSeries.register == register,
+            RegisterSeries.scope_key == key,
         )
     )
     return int(value or 0)
@@ -107,11 +108,11 @@ def continue_from_paper(
     """
     _ensure_row(session, org_id, register, key)
     row = session.execute(
-        select(Sequence)
+        select(RegisterSeries)
         .where(
-            Sequence.organisation_id == org_id,
-            Sequence.register == register,
-            Sequence.scope_key == key,
+            RegisterSeries.organisation_id == org_id,
+            RegisterSeries.register == register,
+            RegisterSeries.scope_key == key,
         )
         .with_for_update()
         .execution_options(populate_existing=True)

@@ -18,21 +18,15 @@ younger than the longest unit of work is left alone. `vanthu serve` sweeps once 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import exists, or_, select
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
-
-from app.db import CertifiedCopy, CopyRequest, DocumentFile
+from app.db.file_refs import reference_check, referenced_digests
 from app.storage import TEMP_PREFIX, is_digest
 
 if TYPE_CHECKING:
     from app.context import AppContext
-    from app.db.engine import Database
 
 
 @dataclass
@@ -57,37 +51,6 @@ class SweepReport:
                 f"{len(self.removed)} unreferenced and {self.temp_removed} temporary; kept "
                 f"{len(self.kept_young)} unreferenced within the grace period and "
                 f"{len(self.kept_in_use)} in use")
-
-
-#: Every column that names a stored file by its SHA-256.
-FILE_COLUMNS = (DocumentFile.sha256, CertifiedCopy.pdf_sha256, CertifiedCopy.envelope_sha256,
-                CertifiedCopy.source_sha256, CopyRequest.source_sha256)
-
-
-def referenced_digests(session: Session) -> set[str]:
-    """Every SHA-256 a row names as a stored file."""
-    found: set[str] = set()
-    for column in FILE_COLUMNS:
-        found.update(v for v in session.scalars(select(column).distinct()) if v)
-    return found
-
-
-def is_referenced(session: Session, digest: str) -> bool:
-    return bool(session.scalar(select(or_(*(exists().where(c == digest) for c in FILE_COLUMNS)))))
-
-
-def reference_check(db: Database) -> Callable[[str], bool]:
-    """Whether a committed row names a file, asked in a fresh session. If the database cannot
-    answer, the file is taken to be referenced (kept): a later sweep decides."""
-
-    def referenced(digest: str) -> bool:
-        try:
-            with db.read_session() as session:
-                return is_referenced(session, digest)
-        except SQLAlchemyError:
-            return True
-
-    return referenced
 
 
 def _age(path: Path, now: float) -> float | None:

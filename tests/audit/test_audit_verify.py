@@ -201,7 +201,7 @@ def test_signed_heads_must_verify_with_the_log_key(client: Any, world: Any, ctx:
 
 def test_the_copy_register_and_copy_requests_are_checked_too(client: Any, world: Any,
                                                               ctx: Any) -> None:
-    from tests.copies.test_copy_workflow import issue_first_copy
+    from tests.factories import issue_first_copy
 
     _, copy = issue_first_copy(client, world, ctx)
     report = verify(ctx)

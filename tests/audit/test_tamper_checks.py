@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from app.services.audit_verify import Finding, VerifyReport, verify
 from tests.audit.activity import seq_of, sql
-from tests.core.test_corrections import arrive
-from tests.factories import seed_arrival_body
+from tests.factories import arrive, seed_arrival_body
 
 
 def only(report: VerifyReport, kind: str) -> Finding:
@@ -50,8 +49,8 @@ def continue_series(client: Any, world: Any, org: str, who: str, register: str,
 
 def test_a_clean_state_with_files_users_tokens_and_series_verifies(client: Any, world: Any,
                                                                     ctx: Any) -> None:
-    from app.db import CertifiedCopy, DocumentFile, Sequence
-    from tests.copies.test_copy_workflow import issue_first_copy
+    from app.db import CertifiedCopy, DocumentFile, RegisterSeries
+    from tests.factories import issue_first_copy
 
     issue_first_copy(client, world, ctx)
     token_id, _ = new_token(client, world, new_user(client, world))
@@ -64,7 +63,7 @@ def test_a_clean_state_with_files_users_tokens_and_series_verifies(client: Any, 
         digests = set(s.scalars(select(DocumentFile.sha256)))
         digests |= set(s.scalars(select(CertifiedCopy.pdf_sha256)))
         digests |= set(s.scalars(select(CertifiedCopy.envelope_sha256)))
-        series = s.scalar(select(func.count()).select_from(Sequence))
+        series = s.scalar(select(func.count()).select_from(RegisterSeries))
     assert report.files == len(digests) >= 3  # the arrival's scan, the copy's PDF and manifest
     assert report.sequences == series == 3  # VPTU's arrivals and copies, TTTU's arrivals
     assert report.summary().endswith(f"{len(digests)} stored files match their SHA-256, "
@@ -75,7 +74,7 @@ def test_a_clean_state_with_files_users_tokens_and_series_verifies(client: Any, 
 def test_a_stored_file_overwritten_or_removed_is_named_by_its_row(client: Any, world: Any,
                                                                   ctx: Any) -> None:
     from app.db import DocumentFile
-    from tests.copies.test_copy_workflow import issue_first_copy
+    from tests.factories import issue_first_copy
 
     arrival, copy = issue_first_copy(client, world, ctx)
     assert verify(ctx).ok

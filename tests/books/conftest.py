@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from app.context import AppContext
-from app.db import Arrival, Document, Organisation, Sequence, User
+from app.db import Arrival, Document, Organisation, RegisterSeries, User
 from app.domain.notation import notation_key
 from tests.render.conftest import Poppler
 
@@ -60,7 +60,7 @@ def bulk_arrivals(ctx: AppContext, org_code: str, year: int, count: int) -> None
              "routed_to": "Thường trực Tỉnh ủy", "routed_on": days[n], "status": "routed",
              "created_by": clerk_id}
             for n, doc_id in enumerate(doc_ids)])
-        s.add(Sequence(organisation_id=org_id, register="arrival", scope_key=str(year),
+        s.add(RegisterSeries(organisation_id=org_id, register="arrival", scope_key=str(year),
                        last_number=count))
 
 

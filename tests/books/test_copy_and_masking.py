@@ -10,8 +10,15 @@ from app.db import AuditEvent
 from app.render.register_book import columns
 from app.services.register_books import masked_summary
 from tests.books.conftest import read_csv, register
-from tests.copies.test_copy_workflow import APPROVE_VPDUK, SIGNED_2, ask, issue_first_copy
-from tests.factories import add_clerk, seed_arrival_body, set_clock
+from tests.factories import (
+    APPROVE_VPDUK,
+    SIGNED_2,
+    add_clerk,
+    ask,
+    issue_first_copy,
+    seed_arrival_body,
+    set_clock,
+)
 from tests.render.conftest import Poppler, squash
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.copies.test_copy_workflow import APPROVE_VPTU, arrive_with_pdf, ask
+from tests.factories import APPROVE_VPTU, arrive_with_pdf, ask
 
 
 class Injected(RuntimeError):
@@ -16,7 +16,7 @@ class Injected(RuntimeError):
 
 
 def _state(ctx: Any) -> dict[str, Any]:
-    from app.db import AuditEvent, CertifiedCopy, InboxItem, Recipient, Sequence
+    from app.db import AuditEvent, CertifiedCopy, InboxItem, Recipient, RegisterSeries
 
     with ctx.reading() as s:
         return {
@@ -24,8 +24,8 @@ def _state(ctx: Any) -> dict[str, Any]:
             "recipients": s.scalar(select(func.count()).select_from(Recipient)),
             "inbox": s.scalar(select(func.count()).select_from(InboxItem)),
             "events": s.scalar(select(func.count()).select_from(AuditEvent)),
-            "copy_numbers": s.scalar(select(func.coalesce(func.max(Sequence.last_number), 0))
-                                     .where(Sequence.register == "copy")),
+            "copy_numbers": s.scalar(select(func.coalesce(func.max(RegisterSeries.last_number), 0))
+                                     .where(RegisterSeries.register == "copy")),
             "files": sorted(ctx.store.all_digests()),
         }
 

@@ -9,51 +9,17 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from tests.factories import seed_arrival_body, set_clock
+from tests.factories import (
+    APPROVE_VPDUK,
+    APPROVE_VPTU,
+    SIGNED_2,
+    arrive_with_pdf,
+    ask,
+    issue_first_copy,
+    seed_arrival_body,
+    set_clock,
+)
 from tests.pdfs import make_pdf
-
-SIGNED_1 = datetime(2020, 2, 4, 8, 30, 15, tzinfo=UTC)  # 15:30:15 +07:00
-SIGNED_2 = datetime(2020, 2, 6, 7, 0, 23, tzinfo=UTC)  # 14:00:23 +07:00
-APPROVE_VPTU = {"signer_title": "CHÁNH VĂN PHÒNG", "signer_name": "Lê Văn Chiến",
-                "archive_line": "Lưu Văn phòng Tỉnh ủy"}
-APPROVE_VPDUK = {"signer_title": "CHÁNH VĂN PHÒNG", "signer_name": "Nguyễn Khắc Trung"}
-
-
-def arrive_with_pdf(client: Any, world: Any, pages: int = 2, **doc: Any) -> dict[str, Any]:
-    body = seed_arrival_body()
-    body["document"].update(doc)
-    pdf = make_pdf([f"160-TB/TW trang {i + 1}" for i in range(pages)])
-    r = client.post("/orgs/VPTU/arrivals/with-file", headers=world.auth("clerk_vptu"),
-                    data={"metadata": json.dumps(body)},
-                    files={"file": ("160.pdf", pdf, "application/pdf")})
-    assert r.status_code == 201, r.text
-    return dict(r.json())
-
-
-def ask(client: Any, world: Any, who: str, org: str, **body: Any) -> Any:
-    payload = {"kind": "SAO_LUC", "reason": "phổ biến đến chi bộ",
-               "recipients": [{"org_code": "VPDUK"}, {"name": "Các đ/c TUV"}], **body}
-    return client.post(f"/orgs/{org}/copy-requests", headers=world.auth(who), json=payload)
-
-
-def ask_and_approve(client: Any, world: Any, ctx: Any, *, asker: str, org: str, approver: str,
-                    approval: dict[str, Any], signed_at: datetime,
-                    **request: Any) -> dict[str, Any]:
-    """A copy request made by `asker` and approved by `approver`, signed at `signed_at`."""
-    req = ask(client, world, asker, org, **request)
-    assert req.status_code == 201, req.text
-    ctx.clock = lambda: signed_at
-    copy = client.post(f"/copy-requests/{req.json()['id']}/approve",
-                       headers=world.auth(approver), json=approval)
-    assert copy.status_code == 201, copy.text
-    return dict(copy.json())
-
-
-def issue_first_copy(client: Any, world: Any, ctx: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    arrival = arrive_with_pdf(client, world)
-    return arrival, ask_and_approve(
-        client, world, ctx, asker="dept_vptu", org="VPTU", approver="clerk_vptu",
-        approval=APPROVE_VPTU, signed_at=SIGNED_1, document_id=arrival["document"]["id"])
 
 
 def test_request_approve_issue_and_copy_again_down_the_chain(client: Any, world: Any,
@@ -152,7 +118,7 @@ def test_requests_are_listed_filtered_and_refused_with_a_reason(client: Any, wor
 
 
 def test_two_clerks_approving_at_once_issue_one_copy(client: Any, world: Any, ctx: Any) -> None:
-    from app.db import CertifiedCopy, Sequence
+    from app.db import CertifiedCopy, RegisterSeries
 
     arrival = arrive_with_pdf(client, world)
     req = ask(client, world, "dept_vptu", "VPTU", document_id=arrival["document"]["id"]).json()
@@ -174,7 +140,7 @@ def test_two_clerks_approving_at_once_issue_one_copy(client: Any, world: Any, ct
     assert sorted(codes) == [201, 409, 409, 409]
     with ctx.reading() as s:
         assert s.scalar(select(func.count()).select_from(CertifiedCopy)) == 1
-        assert s.scalar(select(Sequence.last_number).where(Sequence.register == "copy")) == 1
+        assert s.scalar(select(RegisterSeries.last_number).where(RegisterSeries.register == "copy")) == 1
 
 
 def test_office_copies_only_what_it_holds_and_what_the_requester_may_see(

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import subprocess
-import unicodedata
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.serialization import Encoding
-from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import func, select
 
-from tests.copies.test_copy_workflow import SIGNED_1, arrive_with_pdf, ask
-from tests.tooling import require_tool
+from tests.factories import SIGNED_1, arrive_with_pdf, ask
+from tests.pdfs import pdfsig_report, pdftotext_pages, signature_page
 
 #: 44 lines as a department pastes them, with dash and comma; the approval adds "Lưu VT". Five
 #: wrap in the list's column, so they take more than the first block page holds.
@@ -41,43 +35,6 @@ PASTED = [f"- {name}," for name in [
 ]]
 PRINTED = [*PASTED, "- Lưu VT."]
 APPROVE = {"signer_title": "CHÁNH VĂN PHÒNG", "signer_name": "Lê Văn Chiến"}
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
-
-
-def pdftotext_pages(pdf: bytes, tmp: Path) -> list[str]:
-    (tmp / "copy.pdf").write_bytes(pdf)
-    out = subprocess.run([require_tool("pdftotext"), str(tmp / "copy.pdf"), "-"],
-                         capture_output=True, check=True).stdout.decode("utf-8")
-    return [squash(page) for page in out.split("\f")[:-1]]
-
-
-def pdfsig_report(pdf: bytes, roots: list[Any], tmp: Path) -> str:
-    certutil, pdfsig = require_tool("certutil"), require_tool("pdfsig")
-    nss = tmp / "nss"
-    nss.mkdir()
-    subprocess.run([certutil, "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
-    for n, root in enumerate(roots):
-        pem = tmp / f"root-{n}.pem"
-        pem.write_bytes(root.public_bytes(Encoding.PEM))
-        subprocess.run([certutil, "-A", "-d", f"sql:{nss}", "-n", f"root-{n}", "-t", "CT,C,C",
-                        "-i", str(pem)], check=True)
-    (tmp / "signed.pdf").write_bytes(pdf)
-    done = subprocess.run([pdfsig, "-nssdir", f"sql:{nss}", str(tmp / "signed.pdf")],
-                          capture_output=True, text=True)
-    return done.stdout + done.stderr
-
-
-def signature_page(pdf: bytes) -> int:
-    """0-based index of the page carrying the copy's signature widget."""
-    reader = PdfFileReader(BytesIO(pdf))
-    field = reader.embedded_signatures[0].sig_field
-    widget = field.get("/P") or field["/Kids"][0].get_object()["/P"]
-    pages = [reader.find_page_for_modification(i)[0] for i in range(int(
-        reader.root["/Pages"]["/Count"]))]
-    return [p.idnum for p in pages].index(widget.idnum)
 
 
 def test_45_recipient_lines_flow_onto_a_further_page_and_the_copy_is_signed(

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from app.services.audit_verify import verify
-from tests.copies.test_copy_workflow import (
+from tests.factories import (
     APPROVE_VPDUK,
     SIGNED_2,
     ask,
     ask_and_approve,
     issue_first_copy,
+    set_clock,
 )
-from tests.factories import set_clock
 from tests.tooling import require_tool
 
 REASON = "cấp nhầm văn bản nguồn"

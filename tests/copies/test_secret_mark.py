@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.copies.test_copy_workflow import (
+from tests.factories import (
     APPROVE_VPTU,
     SIGNED_1,
     arrive_with_pdf,
     ask_and_approve,
     issue_first_copy,
 )
-from tests.copies.test_long_recipients import pdfsig_report, pdftotext_pages, signature_page
+from tests.pdfs import pdfsig_report, pdftotext_pages, signature_page
 from tests.render.conftest import Poppler
 
 

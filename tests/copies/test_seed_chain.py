@@ -1,7 +1,8 @@
-"""The seed, end to end (../shared/seed/160-TB-TW-sao-luc-chain.txt): 160-TB/TW arrives at VPTU
-(565), VPTU issues sao lục 397-BS/VPTU at 04.02.2020 15:30:15 +07:00, the Đảng ủy Khối's office
-registers it and issues 30-SL/VPDUK at 06.02.2020 14:00:23 +07:00. The exported file is read
-with the users' tools: pdftotext, poppler's pdfsig, pyHanko's validator and `vanthu verify`."""
+"""The seed chain (kept in app/demo_data/160-TB-TW-sao-luc-chain.txt), end to end: 160-TB/TW
+arrives at VPTU (565), VPTU issues sao lục 397-BS/VPTU at 04.02.2020 15:30:15 +07:00, the Đảng
+ủy Khối's office registers it and issues 30-SL/VPDUK at 06.02.2020 14:00:23 +07:00. The exported
+file is read with the users' tools: pdftotext, poppler's pdfsig, pyHanko's validator and
+`vanthu verify`."""
 
 from __future__ import annotations
 

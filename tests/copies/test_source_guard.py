@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.copies.test_copy_workflow import APPROVE_VPTU, SIGNED_1, arrive_with_pdf, ask
+from tests.factories import APPROVE_VPTU, SIGNED_1, arrive_with_pdf, ask
 
 
 def copy_series(client: Any, world: Any) -> int:

@@ -13,17 +13,9 @@ from sqlalchemy import select
 from app.db import AuditEvent
 from app.services.audit_verify import verify
 from tests.audit.activity import sql
-from tests.factories import seed_arrival_body
+from tests.factories import arrive, seed_arrival_body
 
 REASON = "nhập sai khi vào sổ"
-
-
-def arrive(client: Any, world: Any, who: str = "clerk_vptu", org: str = "VPTU",
-           **overrides: Any) -> dict[str, Any]:
-    r = client.post(f"/orgs/{org}/arrivals", headers=world.auth(who),
-                    json=seed_arrival_body(**overrides))
-    assert r.status_code == 201, r.text
-    return dict(r.json())
 
 
 def book_rows(client: Any, world: Any, kind: str = "arrival", org: str = "VPTU",

@@ -11,8 +11,15 @@ from fastapi.testclient import TestClient
 
 from app.context import AppContext
 from app.main import create_app
-from tests.copies.test_copy_workflow import APPROVE_VPTU, arrive_with_pdf, ask, issue_first_copy
-from tests.factories import TEST_NOW, build_world, set_clock
+from tests.factories import (
+    APPROVE_VPTU,
+    TEST_NOW,
+    arrive_with_pdf,
+    ask,
+    build_world,
+    issue_first_copy,
+    set_clock,
+)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.db import Arrival, Sequence
+from app.db import Arrival, RegisterSeries
 from app.domain.dates import VN_TZ
 from app.services import arrivals, numbering
 from app.services.documents import DocumentInput
@@ -47,7 +47,7 @@ def test_concurrent_registrations_number_1_to_n(ctx: Any, world: Any) -> None:
     assert sorted(numbers) == list(range(1, N + 1))
     with ctx.reading() as s:
         stored = sorted(s.scalars(select(Arrival.arrival_number)))
-        last = s.scalar(select(Sequence.last_number).where(Sequence.register == "arrival"))
+        last = s.scalar(select(RegisterSeries.last_number).where(RegisterSeries.register == "arrival"))
     assert stored == list(range(1, N + 1))
     assert last == N
 

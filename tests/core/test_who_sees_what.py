@@ -6,8 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.copies.test_copy_workflow import APPROVE_VPTU, SIGNED_1, arrive_with_pdf, ask
-from tests.factories import add_clerk, seed_arrival_body, set_clock
+from tests.factories import (
+    APPROVE_VPTU,
+    SIGNED_1,
+    add_clerk,
+    arrive_with_pdf,
+    ask,
+    seed_arrival_body,
+    set_clock,
+)
 
 SECRET_TITLE = "Kế hoạch bảo vệ tuyệt mật"
 

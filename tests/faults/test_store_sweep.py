@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from tests.copies.test_copy_workflow import APPROVE_VPTU, arrive_with_pdf, ask
-from tests.factories import seed_arrival_body
+from tests.factories import APPROVE_VPTU, arrive_with_pdf, ask, seed_arrival_body
 from tests.pdfs import make_pdf
 
 

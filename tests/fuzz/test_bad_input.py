@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.copies.test_copy_workflow import APPROVE_VPTU, arrive_with_pdf, ask, issue_first_copy
-from tests.factories import seed_arrival_body, set_clock
+from tests.factories import APPROVE_VPTU, arrive_with_pdf, ask, issue_first_copy, seed_arrival_body, set_clock
 from tests.pdfs import make_pdf
 
 PROBLEM = "application/problem+json"

@@ -29,8 +29,7 @@ from app.services import tokens
 from app.settings import Settings
 from tests import conftest
 from tests.conftest import World
-from tests.copies.test_copy_workflow import issue_first_copy
-from tests.factories import TEST_NOW, build_world, set_clock
+from tests.factories import TEST_NOW, build_world, issue_first_copy, set_clock
 
 MAX_EXAMPLES = 25
 #: Fewer calls than this for one operation means the generation broke down (an operation whose

@@ -14,6 +14,11 @@ from tests.intake.golden import DOCUMENTS
 SEED_PATH = Path(__file__).resolve().parents[2] / "app" / "demo_data" / \
     "160-TB-TW-sao-luc-chain.txt"
 
+#: The keys every parse answer carries.
+REQUIRED_KEYS = {"issuer", "issuer_parent", "number", "notation", "symbol", "doc_type_code",
+                 "doc_type", "place", "issued_on", "title", "signer", "recipients", "references",
+                 "arrival_stamps", "copies", "confidentiality", "urgency"}
+
 
 def seed_text() -> str:
     return SEED_PATH.read_text(encoding="utf-8")

@@ -12,8 +12,7 @@ import pytest
 
 from app.cli import main
 from app.services.intake import DECLARED
-from tests.intake.helpers import SEED_PATH, scan_pdf, seed_text, text_pdf
-from tests.intake.test_parse_api import REQUIRED_KEYS
+from tests.intake.helpers import REQUIRED_KEYS, SEED_PATH, scan_pdf, seed_text, text_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -16,7 +16,7 @@ from app.db import (
     DeclaredStamp,
     Document,
     Organisation,
-    Sequence,
+    RegisterSeries,
 )
 from app.services import audit_verify, intake
 from app.services.intake import DECLARED
@@ -43,7 +43,7 @@ def _counts(ctx: Any) -> dict[str, int]:
     with ctx.reading() as s:
         return {model.__name__: int(s.scalar(select(func.count()).select_from(model)) or 0)
                 for model in (Organisation, Document, Arrival, DeclaredCopy, DeclaredStamp,
-                              CertifiedCopy, AuditEvent, Sequence)}
+                              CertifiedCopy, AuditEvent, RegisterSeries)}
 
 
 def test_seed_registers_with_our_number_and_the_declared_chain(client: Any, world: Any,
@@ -261,7 +261,7 @@ def test_a_failure_after_the_issuer_is_created_leaves_nothing(
     assert _counts(ctx) == before
     with ctx.reading() as s:
         assert s.scalar(select(Organisation).where(Organisation.code == "BCH-TW")) is None
-        assert s.scalar(select(func.max(Sequence.last_number))) is None
+        assert s.scalar(select(func.max(RegisterSeries.last_number))) is None
     monkeypatch.undo()
     r = _confirm(client, world, proposal, create_issuer=True, issuer_code="BCH-TW",
                  issuer_name="Ban Chấp hành Trung ương Đảng (khóa XII)", import_copies=True)

@@ -6,11 +6,7 @@ from typing import Any
 
 from app.domain.intake import parse_text
 from app.services.intake import DECLARED
-from tests.intake.helpers import scan_pdf, seed_text, text_pdf, without_evidence
-
-REQUIRED_KEYS = {"issuer", "issuer_parent", "number", "notation", "symbol", "doc_type_code",
-                 "doc_type", "place", "issued_on", "title", "signer", "recipients", "references",
-                 "arrival_stamps", "copies", "confidentiality", "urgency"}
+from tests.intake.helpers import REQUIRED_KEYS, scan_pdf, seed_text, text_pdf, without_evidence
 
 
 def _parse_json(client: Any, world: Any, text: str, who: str = "clerk_vptu") -> Any:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app.demo import SEED_FILE
 from app.domain.intake import parse_text
 from tests.intake.golden import read_document
-
-SHARED_SEED = Path(__file__).parents[3] / "shared" / "seed" / "160-TB-TW-sao-luc-chain.txt"
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +16,8 @@ def seed() -> dict[str, Any]:
     return parse_text(read_document("seed_160_tb_tw_sao_luc_chain")).to_dict()
 
 
-def test_copy_in_tests_is_the_shared_seed() -> None:
-    if not SHARED_SEED.exists():
-        pytest.skip(f"{SHARED_SEED} not present in this checkout")
-    assert SHARED_SEED.read_text(encoding="utf-8") == read_document("seed_160_tb_tw_sao_luc_chain")
+def test_copy_in_tests_is_the_seed_the_demo_loads() -> None:
+    assert SEED_FILE.read_text(encoding="utf-8") == read_document("seed_160_tb_tw_sao_luc_chain")
 
 
 def test_original(seed: dict[str, Any]) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile, status
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from app.api import cursor
@@ -26,11 +25,11 @@ from app.api.schemas.copies import (
     RevokeIn,
 )
 from app.api.schemas.registers import DocumentOut
+from app.api.uploads import read_pdf
 from app.domain.copy_forms import CopyKind
 from app.errors import NotFound
 from app.services import copies, copy_requests, distribution, revocation, scans, verification
 from app.services.dispatches import RecipientInput
-from app.services.uploads import check_pdf
 
 router = APIRouter(tags=["copies"])
 
@@ -161,8 +160,6 @@ def document_distribution(doc_id: PathId, ctx: Ctx, who: Caller,
 @router.post("/documents/{doc_id}/files", status_code=status.HTTP_201_CREATED,
              response_model=DocumentOut, responses=errors(415, 503, 507),
              summary="Put a PDF (a scan of the paper held) on file, so it can be copied")
-async def upload_document_file(doc_id: PathId, ctx: Ctx, who: Caller,
-                               file: Annotated[UploadFile, File()]) -> DocumentOut:
-    limit = ctx.settings.max_upload_bytes
-    pdf = check_pdf(await file.read(limit + 1), limit, file.filename)
-    return DocumentOut.of(await run_in_threadpool(scans.upload, ctx, who, doc_id, pdf))
+def upload_document_file(doc_id: PathId, ctx: Ctx, who: Caller,
+                         file: Annotated[UploadFile, File()]) -> DocumentOut:
+    return DocumentOut.of(scans.upload(ctx, who, doc_id, read_pdf(ctx, file)))

@@ -23,9 +23,9 @@ from app.api.schemas.intake import (
     ParseIn,
     ParseOut,
 )
+from app.api.uploads import read_pdf
 from app.errors import Invalid, UnsupportedMedia
 from app.services import intake
-from app.services.uploads import check_pdf
 
 router = APIRouter(tags=["intake"])
 
@@ -66,13 +66,11 @@ async def _parsed(ctx: Ctx, request: Request) -> intake.Parsed:
     if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise UnsupportedMedia(f"send JSON {{\"text\": …}} or multipart with a PDF (file); got "
                                f"{kind or 'no content type'}", field="file")
-    limit = ctx.settings.max_upload_bytes
     form = await request.form(max_files=1, max_fields=5, max_part_size=intake.MAX_TEXT * 4)
     try:
         upload, text = form.get("file"), form.get("text")
         if isinstance(upload, UploadFile):
-            data = await upload.read(limit + 1)
-            pdf = check_pdf(data, limit, upload.filename)
+            pdf = await run_in_threadpool(read_pdf, ctx, upload)
             return await run_in_threadpool(intake.parse_pdf, ctx, pdf)
         if isinstance(text, str):
             return await run_in_threadpool(intake.parse, ctx, text)

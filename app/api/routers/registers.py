@@ -29,12 +29,12 @@ from app.api.schemas.registers import (
     InboxRegisterIn,
     SeriesOut,
 )
+from app.api.uploads import read_pdf
 from app.domain.numbering import RegisterKind
 from app.errors import Invalid
 from app.services import arrivals, corrections, deadlines, dispatches, registers
 from app.services.documents import DocumentInput, Reference
 from app.services.duplicates import DuplicateOverride
-from app.services.uploads import CheckedPdf, check_pdf
 
 router = APIRouter(tags=["registers"])
 
@@ -54,12 +54,6 @@ def _arrival_input(body: ArrivalIn) -> arrivals.ArrivalInput:
         late_reason=body.late_reason,
         duplicate_override=None if body.duplicate_override is None else DuplicateOverride(
             body.duplicate_override.field, body.duplicate_override.reason))
-
-
-async def _read_pdf(ctx: Ctx, upload: UploadFile) -> CheckedPdf:
-    limit = ctx.settings.max_upload_bytes
-    data = await upload.read(limit + 1)
-    return check_pdf(data, limit, upload.filename)
 
 
 def _parse_metadata(raw: str) -> ArrivalIn:
@@ -85,13 +79,13 @@ def register_arrival(code: str, body: ArrivalIn, ctx: Ctx, who: Caller) -> Arriv
 @router.post("/orgs/{code}/arrivals/with-file", status_code=status.HTTP_201_CREATED,
              response_model=ArrivalOut, responses=errors(409, 415, 503, 507),
              summary="Register an incoming document with its PDF (multipart)")
-async def register_arrival_with_file(
+def register_arrival_with_file(
     code: str, ctx: Ctx, who: Caller,
     metadata: Annotated[str, Form(description="the ArrivalIn JSON")],
     file: Annotated[UploadFile, File(description="the document's PDF")],
 ) -> ArrivalOut:
     body = _parse_metadata(metadata)
-    pdf = await _read_pdf(ctx, file)
+    pdf = read_pdf(ctx, file)
     return ArrivalOut.of(arrivals.register(ctx, who, code, _arrival_input(body), pdf))
 
 

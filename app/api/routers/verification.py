@@ -6,22 +6,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from app.api.deps import Caller, Ctx
 from app.api.reports import report_response
 from app.api.schemas.verification import VerificationOut
-from app.errors import PayloadTooLarge
+from app.api.uploads import read_bytes
 from app.services import verification
 
 router = APIRouter(tags=["verification"])
-
-
-async def _read(upload: UploadFile, limit: int, field: str) -> bytes:
-    data = await upload.read(limit + 1)
-    if len(data) > limit:
-        raise PayloadTooLarge(f"the {field} is larger than {limit} bytes", field=field)
-    return data
 
 
 @router.post(
@@ -33,17 +25,16 @@ async def _read(upload: UploadFile, limit: int, field: str) -> bytes:
                422: {"description": "a damaged or truncated PDF, a PDF too complex to check "
                                     "(PDF bomb), or a manifest that is not a signed envelope"}},
 )
-async def verify_upload(
+def verify_upload(
     ctx: Ctx, who: Caller,
     file: Annotated[UploadFile, File(description="the PDF to verify")],
     manifest: Annotated[UploadFile | None, File(
         description="its signed manifest (*.manifest.json), if it came separately")] = None,
     format_: Annotated[Literal["json", "pdf"], Query(alias="format")] = "json",
 ) -> Response:
-    pdf = await _read(file, ctx.settings.max_upload_bytes, "file")
-    envelope = (await _read(manifest, verification.MAX_MANIFEST_BYTES, "manifest")
+    pdf = read_bytes(file, ctx.settings.max_upload_bytes, "file")
+    envelope = (read_bytes(manifest, verification.MAX_MANIFEST_BYTES, "manifest")
                 if manifest is not None else None)
-    result = await run_in_threadpool(verification.verify_upload, ctx, pdf, envelope,
-                                     filename=file.filename,
-                                     levels=who.visible_levels())
+    result = verification.verify_upload(ctx, pdf, envelope, filename=file.filename,
+                                        levels=who.visible_levels())
     return report_response(ctx, result, format_)
