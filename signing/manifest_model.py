@@ -1,4 +1,4 @@
-"""What a certified copy attests (DESIGN §3, docs/signing.md §2): a frozen, typed `Manifest`.
+"""What a certified copy attests (docs/signing.md §2): a frozen, typed `Manifest`.
 
 It is built once (by whoever makes the copy) and read once from the signed bytes (by whoever
 verifies it); nothing else reads a manifest by string keys. Extra fields are allowed and kept.
@@ -205,7 +205,7 @@ def _source_problems(p: _Problems, manifest: Mapping[str, Any]) -> None:
 
 
 def manifest_problems(manifest: Mapping[str, Any]) -> list[str]:
-    """Everything wrong with the required fields (DESIGN §3); extra fields are allowed."""
+    """Everything wrong with the required fields (docs/signing.md §2.1); extra fields are allowed."""
     p = _Problems()
     p.need(manifest, "version", "", int)
     kind = p.need(manifest, "kind", "", str)

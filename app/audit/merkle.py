@@ -116,7 +116,7 @@ def verify_inclusion(
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
             # The step RFC 9162 has and some copies drop: climb past the levels where the
-            # node is the right edge with no sibling (see /work/shared/anchors.md §3.2).
+            # node is the right edge with no sibling (RFC 9162 §2.1.3.2, step 5).
             while fn != 0 and not fn & 1:
                 fn >>= 1
                 sn >>= 1

@@ -14,7 +14,6 @@ from app.db.registers import (
     InboxItem,
     Recipient,
     RegisterSeries,
-    Sequence,
 )
 from app.db.search import SearchDocument
 
@@ -41,7 +40,6 @@ __all__ = [
     "Recipient",
     "RegisterSeries",
     "SearchDocument",
-    "Sequence",
     "SignedTreeHead",
     "User",
 ]

@@ -43,9 +43,6 @@ class RegisterSeries(Base):
     continued_from: Mapped[int | None] = mapped_column(Integer)
 
 
-#: The model's former name, kept until app/services/audit_integrity.py imports RegisterSeries.
-Sequence = RegisterSeries
-
 
 class Arrival(Base):
     """A row of the incoming register (sổ đăng ký văn bản đến)."""

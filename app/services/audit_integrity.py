@@ -37,7 +37,7 @@ from app.db import (
     Dispatch,
     DocumentFile,
     Organisation,
-    Sequence,
+    RegisterSeries,
     User,
 )
 from app.domain.audit_actions import AuditAction
@@ -230,8 +230,8 @@ class IntegrityChecks:
                 used[(org_id, register, scope)] = int(top)
         paper = {subject_id: event for subject_id, event in self._events("register", (PAPER,))}
         seen: set[tuple[int, str, str]] = set()
-        for row in self.session.scalars(select(Sequence).order_by(
-                Sequence.organisation_id, Sequence.register, Sequence.scope_key)):
+        for row in self.session.scalars(select(RegisterSeries).order_by(
+                RegisterSeries.organisation_id, RegisterSeries.register, RegisterSeries.scope_key)):
             key = (row.organisation_id, row.register, row.scope_key)
             seen.add(key)
             label = f"{codes.get(row.organisation_id, row.organisation_id)}/{row.register}/" \
@@ -264,7 +264,7 @@ class IntegrityChecks:
                               f"{where} was deleted, but register rows use numbers up to "
                               f"{used[key]}: numbering would start again at 1", row=where))
 
-    def _paper_problem(self, row: Sequence, label: str, event: Event | None) -> bool:
+    def _paper_problem(self, row: RegisterSeries, label: str, event: Event | None) -> bool:
         """Report a ``continued_from`` that its latest event does not account for."""
         where = f"sequences row {label}"
         if event is not None and self._altered(event):

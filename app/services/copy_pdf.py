@@ -74,7 +74,7 @@ def number_line(family: Family, notation: str) -> str:
 
 
 def manifest_for(office: CopyOffice, spec: CopySpec) -> Manifest:
-    """What the copy attests (DESIGN §3); a secret document's copy names its độ mật."""
+    """What the copy attests (docs/signing.md §2.1); a secret document's copy names its độ mật."""
     extra: dict[str, object] = {"document": spec.document_notation}
     if spec.confidentiality.is_secret:  # ordinary copies keep the manifest they always had
         extra["confidentiality"] = spec.confidentiality.value
