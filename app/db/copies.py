@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import (
     JSON,
     Boolean,
-    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -22,12 +21,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db.base import Base
 from app.db.document import Document
 from app.db.organisation import Organisation
-from app.db.types import UTCDateTime, utcnow
+from app.db.types import UTCDateTime, one_of, utcnow
+from app.domain.copy_forms import CopyKind
+from app.domain.statuses import CopyRequestStatus
 
 if TYPE_CHECKING:
     from app.db.registers import Recipient
 
-COPY_KINDS = ("SAO_Y", "SAO_LUC", "TRICH_SAO")
 
 
 class CopyRequest(Base):
@@ -35,10 +35,8 @@ class CopyRequest(Base):
 
     __tablename__ = "copy_requests"
     __table_args__ = (
-        CheckConstraint("kind IN ('SAO_Y', 'SAO_LUC', 'TRICH_SAO')", name="kind"),
-        CheckConstraint(
-            "status IN ('pending', 'refused', 'issued')", name="status"
-        ),
+        one_of("kind", CopyKind),
+        one_of("status", CopyRequestStatus),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,7 +54,7 @@ class CopyRequest(Base):
     reason: Mapped[str] = mapped_column(Text)
     recipients: Mapped[list[dict[str, str | None]]] = mapped_column(JSON)
     copies_count: Mapped[int] = mapped_column(Integer, default=1)
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(10), default=CopyRequestStatus.PENDING.value, index=True)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
@@ -73,7 +71,7 @@ class CertifiedCopy(Base):
     __tablename__ = "certified_copies"
     __table_args__ = (
         UniqueConstraint("organisation_id", "scope_key", "number"),
-        CheckConstraint("kind IN ('SAO_Y', 'SAO_LUC', 'TRICH_SAO')", name="kind"),
+        one_of("kind", CopyKind),
         Index("ix_certified_copies_document_id_organisation_id", "document_id",
               "organisation_id"),
     )

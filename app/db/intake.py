@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    CheckConstraint,
     Date,
     ForeignKey,
     Integer,
@@ -22,7 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base
-from app.db.types import UTCDateTime, utcnow
+from app.db.types import UTCDateTime, one_of, utcnow
+from app.domain.copy_forms import CopyKind
 
 
 class DeclaredCopy(Base):
@@ -32,7 +32,7 @@ class DeclaredCopy(Base):
     __tablename__ = "declared_copies"
     __table_args__ = (
         UniqueConstraint("arrival_id", "position"),
-        CheckConstraint("kind IN ('SAO_Y', 'SAO_LUC', 'TRICH_SAO')", name="kind"),
+        one_of("kind", CopyKind),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

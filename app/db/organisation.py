@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base
-from app.db.types import UTCDateTime, utcnow
+from app.db.types import UTCDateTime, one_of, utcnow
+from app.domain.doc_types import Family
+from app.domain.statuses import Role
 
 
 class Organisation(Base):
     """An office that keeps registers and signs, or an external issuer (e.g. the Politburo, ``TW``)."""
 
     __tablename__ = "organisations"
-    __table_args__ = (CheckConstraint("family IN ('party', 'state')", name="family"),)
+    __table_args__ = (one_of("family", Family),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(30), unique=True)  # VPTU, VPDUK, TW
@@ -63,7 +65,7 @@ class User(Base):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('clerk', 'head', 'department', 'auditor', 'admin')", name="role"),
+        one_of("role", Role),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -21,12 +21,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.db.base import Base
 from app.db.document import Document
 from app.db.organisation import Organisation
-from app.db.types import UTCDateTime, utcnow
+from app.db.types import UTCDateTime, one_of, utcnow
+from app.domain.numbering import RegisterKind
+from app.domain.statuses import ArrivalStatus, InboxStatus
 
 if TYPE_CHECKING:
     from app.db.copies import CertifiedCopy
 
-ARRIVAL_STATUSES = ("received", "routed", "in_progress", "done")
 
 
 class RegisterSeries(Base):
@@ -54,9 +55,7 @@ class Arrival(Base):
         UniqueConstraint("organisation_id", "dedupe_key"),
         # "Is this document in a register the caller may read?" (search, visibility)
         Index("ix_arrivals_document_id_organisation_id", "document_id", "organisation_id"),
-        CheckConstraint(
-            "status IN ('received', 'routed', 'in_progress', 'done')", name="status"
-        ),
+        one_of("status", ArrivalStatus),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,7 +72,7 @@ class Arrival(Base):
     routed_to: Mapped[str | None] = mapped_column(String(300))  # chuyển: unit or person
     routed_on: Mapped[date | None] = mapped_column(Date)  # ngày chuyển
     deadline: Mapped[date | None] = mapped_column(Date, index=True)  # hạn giải quyết
-    status: Mapped[str] = mapped_column(String(12), default="received", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=ArrivalStatus.RECEIVED.value, index=True)
     file_code: Mapped[str | None] = mapped_column(String(40))  # số và ký hiệu hồ sơ
     note: Mapped[str | None] = mapped_column(Text)  # ghi chú
     #: Set when the number was given in error (hủy): the line stays, marked, never renumbered.
@@ -174,7 +173,7 @@ class EntryCorrection(Base):
 
     __tablename__ = "entry_corrections"
     __table_args__ = (
-        CheckConstraint("register IN ('arrival', 'dispatch')", name="register"),
+        one_of("register", (RegisterKind.ARRIVAL, RegisterKind.DISPATCH)),
         Index("ix_entry_corrections_register_entry_id", "register", "entry_id"),
     )
 
@@ -193,7 +192,7 @@ class InboxItem(Base):
 
     __tablename__ = "inbox_items"
     __table_args__ = (
-        CheckConstraint("status IN ('pending', 'registered', 'withdrawn')", name="status"),
+        one_of("status", InboxStatus),
         UniqueConstraint("organisation_id", "document_id", "copy_id"),
     )
 
@@ -202,7 +201,7 @@ class InboxItem(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
     copy_id: Mapped[int | None] = mapped_column(ForeignKey("certified_copies.id"))
     sender_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    status: Mapped[str] = mapped_column(String(12), default="pending")
+    status: Mapped[str] = mapped_column(String(12), default=InboxStatus.PENDING.value)
     arrival_id: Mapped[int | None] = mapped_column(ForeignKey("arrivals.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

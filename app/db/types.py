@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import CheckConstraint, DateTime, TypeDecorator
 from sqlalchemy.engine import Dialect
 
 
@@ -33,3 +35,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def one_of(column: str, values: Iterable[StrEnum], name: str | None = None) -> CheckConstraint:
+    """``column IN ('a', 'b')`` from the domain's enum: the database holds the same vocabulary
+    as the code (one definition, app/domain)."""
+    listed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name or column)

@@ -16,8 +16,10 @@ from app.domain.doc_types import Family
 from app.domain.errors import DateTextError
 from app.domain.text import nfc
 
-#: Vietnam time (giờ Việt Nam), UTC+07:00, no daylight saving.
-VN_TZ = timezone(timedelta(hours=7))
+# Vietnam time (giờ Việt Nam), UTC+07:00 without daylight saving, is defined once: by the
+# signing library, whose stamps and manifests print it.
+from signing import VN_TZ as VN_TZ
+from signing import format_stamp_time, iso_vn
 
 _DATE_LINE = re.compile(
     r"^(?P<place>.*?)[\s,]*\bngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
@@ -111,13 +113,12 @@ def to_vn(dt: datetime) -> datetime:
 
 def format_signing_time(dt: datetime) -> str:
     """``04.02.2020 15:30:15 +07:00``: the visible "Thời gian ký", always in Vietnam time."""
-    vn = to_vn(dt)
-    return vn.strftime("%d.%m.%Y %H:%M:%S") + " +07:00"
+    return format_stamp_time(to_vn(dt))
 
 
 def format_signing_time_iso(dt: datetime) -> str:
     """``2020-02-04T15:30:15+07:00``: ISO 8601 with the Vietnam offset (ND 30 Phụ lục I)."""
-    return to_vn(dt).replace(microsecond=0).isoformat()
+    return iso_vn(to_vn(dt))
 
 
 def parse_signing_time(text: str) -> datetime:

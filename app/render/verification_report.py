@@ -31,7 +31,7 @@ from reportlab.platypus import (
 
 from app.render.fonts import face, register_fonts
 from app.render.text import nfc
-from signing import VN_TZ, Status
+from signing import Status, format_stamp_time
 
 INDENT_STEP = 8 * mm
 OK_COLOUR = colors.HexColor("#1b7a2e")
@@ -70,7 +70,7 @@ def vietnam_time(moment: datetime) -> str:
     """ "dd.mm.yyyy HH:MM:SS +07:00"; a naive datetime is refused (its instant is unknown)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{moment.isoformat()} has no time zone; give an aware datetime")
-    return moment.astimezone(VN_TZ).strftime("%d.%m.%Y %H:%M:%S +07:00")
+    return format_stamp_time(moment)
 
 
 def format_serial(serial: int | str | None) -> str:

@@ -8,10 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Organisation
+from app.domain.statuses import Role
 from app.errors import Forbidden
 
 #: clerk = văn thư; head = lãnh đạo văn phòng (approves copies); department = a unit asking for them.
-ROLES = ("clerk", "head", "department", "auditor", "admin")
+ROLES = tuple(Role)
 #: Confidentiality levels (độ mật) in increasing order.
 CLEARANCE_ORDER = ("NONE", "MAT", "TOI_MAT", "TUYET_MAT")
 

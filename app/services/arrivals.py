@@ -17,6 +17,7 @@ from app.domain.dates import to_vn
 from app.domain.errors import DomainError
 from app.domain.numbering import RegisterKind
 from app.domain.register_period import check_not_future_time, check_open_series, is_late
+from app.domain.statuses import ArrivalStatus, InboxStatus
 from app.domain.text import fold
 from app.errors import Conflict, Invalid, NotFound
 from app.services import audit_log, documents, numbering
@@ -24,14 +25,6 @@ from app.services.access import Principal, readable_org_ids, require_clerk_of, r
 from app.services.duplicates import DuplicateOverride
 from app.services.organisations import get_by_code
 from app.services.uploads import CheckedPdf
-
-#: Allowed moves of the handling status (received → routed → in progress → done).
-TRANSITIONS = {
-    "received": {"received", "routed"},
-    "routed": {"routed", "in_progress"},
-    "in_progress": {"in_progress", "routed", "done"},
-    "done": {"done"},
-}
 
 
 @dataclass
@@ -157,7 +150,7 @@ def enter(work: Work, who: Principal, org: Organisation, doc: Document, *,
         scope_key=scope, arrival_number=number, received_on=received_on,
         received_at=received_at, sender=sender, routed_to=routed_to,
         routed_on=received_on if routed_to else None, deadline=deadline,
-        status="routed" if routed_to else "received", file_code=file_code, note=note,
+        status=ArrivalStatus.ROUTED if routed_to else ArrivalStatus.RECEIVED, file_code=file_code, note=note,
         late_reason=late, created_at=written_at, created_by=who.user_id)
     s.add(arrival)
     s.flush()
@@ -167,7 +160,7 @@ def enter(work: Work, who: Principal, org: Organisation, doc: Document, *,
     for item in s.scalars(select(InboxItem).where(
             InboxItem.organisation_id == org.id, InboxItem.document_id == doc.id,
             InboxItem.copy_id.is_(None) if copy_id is None else InboxItem.copy_id == copy_id)):
-        item.status, item.arrival_id = "registered", arrival.id
+        item.status, item.arrival_id = InboxStatus.REGISTERED, arrival.id
     audit_log.record(s, who, AuditAction.ARRIVAL_REGISTERED, "arrival", arrival.id,
                      after={**snapshot(arrival), "document": documents.snapshot(doc)})
     return arrival
@@ -207,10 +200,10 @@ def register_from_inbox(ctx: AppContext, who: Principal, org_code: str, item_id:
         item = s.get(InboxItem, item_id)
         if item is None or item.organisation_id != org.id:
             raise NotFound(f"no inbox item {item_id} for {org_code}")
-        if item.status == "registered":
+        if item.status == InboxStatus.REGISTERED:
             raise Conflict("this inbox item is already registered",
                            existing=f"/arrivals/{item.arrival_id}")
-        if item.status == "withdrawn":
+        if item.status == InboxStatus.WITHDRAWN:
             raise Conflict("the sender withdrew this item (its number was cancelled or the "
                            "copy revoked); it is not registered", field="item_id")
         doc = documents.get(s, item.document_id)
@@ -283,7 +276,7 @@ def _filtered(query: Select[Arrival], f: ArrivalFilter) -> Select[Arrival]:
     if f.deadline_before:
         query = query.where(Arrival.deadline < f.deadline_before)
     if f.overdue_on:
-        query = query.where(Arrival.deadline < f.overdue_on, Arrival.status != "done")
+        query = query.where(Arrival.deadline < f.overdue_on, Arrival.status != ArrivalStatus.DONE)
     return query
 
 
@@ -339,12 +332,12 @@ def update(ctx: AppContext, who: Principal, arrival_id: int, changes: dict[str, 
         before = snapshot(arrival)
         new_status = changes.get("status", arrival.status)
         if "routed_to" in changes and changes["routed_to"] and "status" not in changes \
-                and arrival.status == "received":
-            new_status = "routed"
-        if new_status not in TRANSITIONS.get(arrival.status, set()):
+                and arrival.status == ArrivalStatus.RECEIVED:
+            new_status = ArrivalStatus.ROUTED
+        if not ArrivalStatus(arrival.status).can_become(ArrivalStatus(new_status)):
             raise Conflict(f"status cannot go from {arrival.status} to {new_status}",
                            field="status")
-        if new_status == "routed" and not (changes.get("routed_to") or arrival.routed_to):
+        if new_status == ArrivalStatus.ROUTED and not (changes.get("routed_to") or arrival.routed_to):
             raise Invalid("routing needs routed_to (the unit or person, chuyển)",
                           field="routed_to")
         if "routed_to" in changes:
@@ -376,7 +369,7 @@ def count_in(session: Session, org_id: int, scope_key: str) -> int:
 
 
 def inbox(ctx: AppContext, who: Principal, org_code: str,
-          status: str | None = "pending") -> list[InboxItem]:
+          status: str | None = InboxStatus.PENDING) -> list[InboxItem]:
     with ctx.reading() as s:
         org = get_by_code(s, org_code)
         require_read(s, who, org)

@@ -26,6 +26,7 @@ from app.domain.errors import DomainError
 from app.domain.marks import Confidentiality
 from app.domain.notation import notation_key
 from app.domain.numbering import RegisterKind
+from app.domain.statuses import CopyRequestStatus
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services import (
     audit_log,
@@ -159,7 +160,7 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) 
         dispatches.deliver(work, org, source.document,
                            [*recipients, (org, data.archive_line.strip())], copy_id=copy.id)
         before = copy_requests.snapshot(request)
-        request.status, request.copy_id = "issued", copy.id
+        request.status, request.copy_id = CopyRequestStatus.ISSUED, copy.id
         request.decided_by, request.decided_at = who.user_id, signed_at
         audit_log.record(s, who, AuditAction.COPY_REQUEST_APPROVED, "copy_request", request.id,
                          before=before, after=copy_requests.snapshot(request))

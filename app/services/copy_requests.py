@@ -20,6 +20,7 @@ from app.domain.copy_forms import CopyKind, check_copy_maker, check_copy_source
 from app.domain.dates import to_vn
 from app.domain.doc_types import Family
 from app.domain.errors import DomainError
+from app.domain.statuses import CopyRequestStatus
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services import audit_log, documents
 from app.services.access import Principal, require_read
@@ -181,7 +182,7 @@ def create(ctx: AppContext, who: Principal, org_code: str, data: RequestInput) -
             else None,
             recipients=[{"org_code": None if o is None else o.code, "name": name}
                         for o, name in recipients],
-            copies_count=data.copies_count, status="pending")
+            copies_count=data.copies_count, status=CopyRequestStatus.PENDING)
         s.add(request)
         s.flush()
         audit_log.record(s, who, AuditAction.COPY_REQUEST_CREATED, "copy_request", request.id,
@@ -200,7 +201,7 @@ def refuse(ctx: AppContext, who: Principal, request_id: int, reason: str) -> Cop
         if not reason.strip():
             raise Invalid("a refusal gives its reason", field="reason")
         before = snapshot(request)
-        request.status, request.decided_by = "refused", who.user_id
+        request.status, request.decided_by = CopyRequestStatus.REFUSED, who.user_id
         request.decided_at, request.decision_reason = ctx.clock(), reason.strip()
         audit_log.record(s, who, AuditAction.COPY_REQUEST_REFUSED, "copy_request", request.id,
                          before=before, after=snapshot(request))
@@ -224,10 +225,10 @@ def require_decider(who: Principal, org: Organisation) -> None:
 
 
 def require_pending(request: CopyRequest) -> None:
-    if request.status == "issued":
+    if request.status == CopyRequestStatus.ISSUED:
         raise Conflict(f"copy request {request.id} is already issued",
                        existing=f"/copies/{request.copy_id}")
-    if request.status != "pending":
+    if request.status != CopyRequestStatus.PENDING:
         raise Conflict(f"copy request {request.id} was {request.status}: "
                        f"{request.decision_reason}")
 

@@ -29,6 +29,7 @@ from app.domain.audit_actions import AuditAction
 from app.domain.dates import to_vn
 from app.domain.notation import notation_key
 from app.domain.numbering import RegisterKind
+from app.domain.statuses import InboxStatus
 from app.errors import Conflict, Invalid
 from app.services import arrivals, audit_log, dispatches, documents, numbering, search_index
 from app.services.access import Principal, require_clerk_of
@@ -68,7 +69,7 @@ def _held_elsewhere(session: Session, doc: Document, *, arrival_id: int | None =
         or count(select(func.count()).select_from(CertifiedCopy).where(
             CertifiedCopy.document_id == doc.id))
         or count(select(func.count()).select_from(InboxItem).where(
-            InboxItem.document_id == doc.id, InboxItem.status == "registered")))
+            InboxItem.document_id == doc.id, InboxItem.status == InboxStatus.REGISTERED)))
 
 
 def _record(work: Work, who: Principal, register: str, entry_id: int,
@@ -251,7 +252,7 @@ def cancel_arrival(ctx: AppContext, who: Principal, arrival_id: int, reason: str
         arrival.cancelled_at, arrival.cancel_reason = ctx.clock(), reason.strip()
         arrival.dedupe_key = f"cancelled:{arrival.id}"
         for item in s.scalars(select(InboxItem).where(InboxItem.arrival_id == arrival.id)):
-            item.status, item.arrival_id = "pending", None  # it can be registered again
+            item.status, item.arrival_id = InboxStatus.PENDING, None  # it can be registered again
         s.flush()
         audit_log.record(s, who, AuditAction.ARRIVAL_CANCELLED, "arrival", arrival.id, before=before,
                          after=arrivals.snapshot(arrival), details={"reason": reason.strip()})
@@ -340,8 +341,8 @@ def cancel_dispatch(ctx: AppContext, who: Principal, dispatch_id: int, reason: s
         dispatch.cancelled_at, dispatch.cancel_reason = ctx.clock(), reason.strip()
         for item in s.scalars(select(InboxItem).where(
                 InboxItem.document_id == doc.id, InboxItem.copy_id.is_(None),
-                InboxItem.status == "pending")):
-            item.status = "withdrawn"
+                InboxItem.status == InboxStatus.PENDING)):
+            item.status = InboxStatus.WITHDRAWN
         s.flush()
         audit_log.record(s, who, AuditAction.DISPATCH_CANCELLED, "dispatch", dispatch.id, before=before,
                          after=dispatches.snapshot(dispatch, doc),

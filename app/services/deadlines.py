@@ -21,18 +21,13 @@ from sqlalchemy import select
 from app.context import AppContext
 from app.db import Arrival, Document
 from app.domain.dates import to_vn
+from app.domain.statuses import ArrivalStatus
 from app.render.register_book import format_cell
 from app.services.access import Principal, require_read
 from app.services.organisations import get_by_code
 from app.services.register_books import Issuer, masked_summary, summary_text
 
 UNROUTED = "(chưa chuyển)"
-STATUS_LABELS = {
-    "received": "Đã tiếp nhận",
-    "routed": "Đã chuyển",
-    "in_progress": "Đang giải quyết",
-    "done": "Đã giải quyết",
-}
 STATE_LABELS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn"}
 CSV_COLUMNS = (
     "Đơn vị hoặc người nhận",
@@ -149,6 +144,6 @@ def report_csv(rep: DeadlineReport) -> bytes:
                 format_cell(item.received_on), item.notation, item.issuer, item.summary,
                 format_cell(item.deadline), item.days_late if item.state == "overdue" else "",
                 item.days_left if item.state == "due_soon" else "",
-                STATUS_LABELS.get(item.status, item.status)])
+                ArrivalStatus(item.status).label])
     return text.getvalue().encode("utf-8-sig")
 

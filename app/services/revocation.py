@@ -14,6 +14,7 @@ from app.context import AppContext
 from app.db import CertifiedCopy, InboxItem
 from app.domain import corrections as rules
 from app.domain.audit_actions import AuditAction
+from app.domain.statuses import InboxStatus
 from app.errors import Conflict, Invalid, NotFound
 from app.services import audit_log, copies, copy_requests, documents
 from app.services.access import Principal
@@ -41,8 +42,8 @@ def revoke(ctx: AppContext, who: Principal, copy_id: int, reason: str) -> Certif
         copy.revoked_at, copy.revoked_by = ctx.clock(), who.user_id
         copy.revocation_reason = reason.strip()
         for item in s.scalars(select(InboxItem).where(InboxItem.copy_id == copy.id,
-                                                      InboxItem.status == "pending")):
-            item.status = "withdrawn"
+                                                      InboxItem.status == InboxStatus.PENDING)):
+            item.status = InboxStatus.WITHDRAWN
         s.flush()
         audit_log.record(s, who, AuditAction.COPY_REVOKED, "copy", copy.id, before=before,
                          after=copies.snapshot(copy), details={"reason": reason.strip()})

@@ -52,7 +52,7 @@ def _file_chunks(spool: IO[bytes]) -> Iterator[bytes]:
     summary="The register book (sổ đăng ký) of a year or term, as ND 30 Phụ lục IV prints it",
 )
 def register_book(
-    code: str, kind: Literal["arrival", "dispatch", "copy"], ctx: Ctx, who: Caller,
+    code: str, kind: RegisterKind, ctx: Ctx, who: Caller,
     format_: Annotated[Literal["pdf", "csv"], Query(alias="format")] = "pdf",
     year: Annotated[int | None, Query(ge=1900, le=2999)] = None,
     term: Annotated[str | None, Query(min_length=1, max_length=40,

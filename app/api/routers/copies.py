@@ -11,11 +11,10 @@ from app.api import cursor
 from app.api.deps import Caller, Ctx
 from app.api.problems import errors
 from app.api.reports import report_response
-from app.api.schemas.common import Instant, PathId, QueryId, QueryYear
+from app.api.schemas.common import CopyKind, CopyRequestStatus, Instant, PathId, QueryId, QueryYear
 from app.api.schemas.copies import (
     ApproveIn,
     CopyHistoryOut,
-    CopyKindName,
     CopyOut,
     CopyPage,
     CopyRequestIn,
@@ -26,7 +25,6 @@ from app.api.schemas.copies import (
 )
 from app.api.schemas.registers import DocumentOut
 from app.api.uploads import read_pdf
-from app.domain.copy_forms import CopyKind
 from app.errors import NotFound
 from app.services import copies, copy_requests, distribution, revocation, scans, verification
 from app.services.dispatches import RecipientInput
@@ -47,9 +45,9 @@ def request_copy(code: str, body: CopyRequestIn, ctx: Ctx, who: Caller) -> CopyR
 @router.get("/orgs/{code}/copy-requests", response_model=CopyRequestPage)
 def list_copy_requests(
     code: str, ctx: Ctx, who: Caller,
-    status_: Annotated[Literal["pending", "refused", "issued"] | None,
+    status_: Annotated[CopyRequestStatus | None,
                        Query(alias="status")] = None,
-    kind: CopyKindName | None = None, document_id: QueryId = None,
+    kind: CopyKind | None = None, document_id: QueryId = None,
     requested_by: QueryId = None, created_from: Instant | None = None,
     created_to: Instant | None = None,
     cursor_: Annotated[str | None, Query(alias="cursor")] = None,

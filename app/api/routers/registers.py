@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from pydantic import ValidationError
@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from app.api import cursor
 from app.api.deps import Caller, Ctx
 from app.api.problems import errors
-from app.api.schemas.common import PathId, QueryYear
+from app.api.schemas.common import ArrivalStatus, InboxStatus, PathId, QueryYear
 from app.api.schemas.registers import (
     ArrivalCorrectionIn,
     ArrivalIn,
@@ -94,7 +94,7 @@ def list_arrivals(
     code: str, ctx: Ctx, who: Caller,
     date_from: date | None = None, date_to: date | None = None, year: QueryYear = None,
     issuer: str | None = None, type_code: str | None = None,
-    status_: Annotated[Literal["received", "routed", "in_progress", "done"] | None,
+    status_: Annotated[ArrivalStatus | None,
                        Query(alias="status")] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in the title")] = None,
     deadline_before: Annotated[date | None, Query(
@@ -191,8 +191,8 @@ def cancel_dispatch(dispatch_id: PathId, body: CancelIn, ctx: Ctx, who: Caller) 
 @router.get("/orgs/{code}/inbox", response_model=list[InboxItemOut],
             summary="Documents and copies sent to this office, waiting to be registered")
 def inbox(code: str, ctx: Ctx, who: Caller,
-          status_: Annotated[Literal["pending", "registered", "withdrawn"] | None,
-                             Query(alias="status")] = "pending") -> list[InboxItemOut]:
+          status_: Annotated[InboxStatus | None,
+                             Query(alias="status")] = InboxStatus.PENDING) -> list[InboxItemOut]:
     return [InboxItemOut(id=i.id, status=i.status, sender_code=i.sender.code,
                          document_id=i.document_id, notation=i.document.notation,
                          title=i.document.title, copy_id=i.copy_id,
@@ -222,7 +222,7 @@ def continue_series(code: str, body: ContinueIn, ctx: Ctx, who: Caller) -> Serie
 
 @router.get("/orgs/{code}/registers/series", response_model=SeriesOut)
 def get_series(code: str, ctx: Ctx, who: Caller,
-               register: Literal["arrival", "dispatch", "copy"], on: date,
+               register: RegisterKind, on: date,
                doc_type: str | None = None, secret: bool = False) -> SeriesOut:
     return SeriesOut.model_validate(registers.series_state(
         ctx, who, code, RegisterKind(register), on, doc_type, secret))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from app.api.deps import Caller, Ctx
-from app.api.schemas.common import Confidentiality
+from app.api.schemas.common import ArrivalStatus, Confidentiality, RegisterKind
 from app.api.schemas.search import EntryOut, SearchHitOut, SearchPage
 from app.errors import Invalid
 from app.services import search
@@ -44,8 +44,8 @@ def search_registers(
     q: Annotated[str | None, Query(max_length=300, examples=["ket luan 62", "160/TB"])] = None,
     type_code: str | None = None, issuer: str | None = None,
     date_from: date | None = None, date_to: date | None = None,
-    register: Literal["arrival", "dispatch", "copy"] | None = None,
-    status: Literal["received", "routed", "in_progress", "done"] | None = None,
+    register: RegisterKind | None = None,
+    status: ArrivalStatus | None = None,
     confidentiality: Confidentiality | None = None,
     org: Annotated[str | None, Query(description="only this office's registers")] = None,
     cursor: str | None = None,

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from app.api.schemas.common import ArrivalStatus
+
 
 class DeadlineItemOut(BaseModel):
     arrival_id: int
@@ -16,7 +18,7 @@ class DeadlineItemOut(BaseModel):
     issuer: str
     summary: str = Field(description="tên loại và trích yếu; masked above the caller's clearance")
     deadline: date = Field(description="hạn giải quyết")
-    status: Literal["received", "routed", "in_progress"]
+    status: ArrivalStatus
     state: Literal["overdue", "due_soon"]
     days_late: int = Field(description="days past the deadline (0 unless overdue)")
     days_left: int = Field(description="days until the deadline (0 when overdue or due today)")

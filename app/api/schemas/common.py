@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Path, Query
 from pydantic import (
@@ -15,6 +15,15 @@ from pydantic import (
     StringConstraints,
 )
 
+from app.domain.copy_forms import CopyKind as CopyKind
+from app.domain.doc_types import Family as Family
+from app.domain.marks import Confidentiality as Confidentiality
+from app.domain.marks import Urgency as Urgency
+from app.domain.numbering import RegisterKind as RegisterKind
+from app.domain.statuses import ArrivalStatus as ArrivalStatus
+from app.domain.statuses import CopyRequestStatus as CopyRequestStatus
+from app.domain.statuses import InboxStatus as InboxStatus
+from app.domain.statuses import Role as Role
 from app.domain.text import nfc
 
 #: Bidirectional overrides and marks: they make a name display differently from what it is.
@@ -78,10 +87,9 @@ PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 #: A year in a query (`?year=`).
 QueryYear = Annotated[int | None, Query(ge=1900, le=2999)]
-Confidentiality = Literal["NONE", "MAT", "TOI_MAT", "TUYET_MAT"]
-Urgency = Literal["THUONG", "KHAN", "THUONG_KHAN", "HOA_TOC"]
-Family = Literal["party", "state"]
-Role = Literal["clerk", "head", "department", "auditor", "admin"]
+# The vocabulary (Confidentiality, Urgency, Family, Role, CopyKind, the statuses) is the
+# domain's enums, imported above: the OpenAPI schema, the CHECK constraints and the code list
+# the same values.
 
 
 class Strict(BaseModel):

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from app.api.schemas.common import Line200, Page, RowId, ShortText, Strict, Text
+from app.api.schemas.common import CopyKind, CopyRequestStatus, Line200, Page, RowId, ShortText, Strict, Text
 from app.api.schemas.registers import RecipientIn, RecipientOut
 from app.domain.dates import format_signing_time
 from app.services.copy_requests import MAX_RECIPIENTS
 
-CopyKindName = Literal["SAO_Y", "SAO_LUC", "TRICH_SAO"]
-
 
 class CopyRequestIn(Strict):
-    kind: CopyKindName = Field(description="SAO_Y (sao y), SAO_LUC (sao lục), TRICH_SAO (trích sao)")
+    kind: CopyKind = Field(description="SAO_Y (sao y), SAO_LUC (sao lục), TRICH_SAO (trích sao)")
     document_id: RowId | None = Field(None, description="copy the document the office holds")
     copy_id: RowId | None = Field(None, description="or copy a certified copy the office received")
     pages: list[Annotated[int, Field(ge=1, le=2000)]] | None = Field(None, max_length=2000,
@@ -44,8 +42,8 @@ class RefuseIn(Strict):
 class CopyRequestOut(BaseModel):
     id: int
     org_code: str
-    status: Literal["pending", "refused", "issued"]
-    kind: CopyKindName
+    status: CopyRequestStatus
+    kind: CopyKind
     document_id: int
     document_notation: str
     parent_copy_id: int | None
@@ -88,7 +86,7 @@ class RevokeIn(Strict):
 class CopyOut(BaseModel):
     id: int
     org_code: str
-    kind: CopyKindName
+    kind: CopyKind
     number: int = Field(description="số in the copy register")
     notation: str = Field(description="397-BS/VPTU")
     scope_key: str

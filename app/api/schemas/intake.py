@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from app.api.schemas.common import (
     AwareInstant,
     Code,
+    Confidentiality,
+    CopyKind,
     Day,
     Family,
     Instant,
@@ -20,6 +22,7 @@ from app.api.schemas.common import (
     ShortText,
     Strict,
     Text,
+    Urgency,
 )
 from app.api.schemas.registers import ArrivalOut
 from app.domain.intake import (
@@ -38,7 +41,6 @@ Notation = Line60
 Place = Line100
 Name = Line200
 Lines = Annotated[list[ShortText], Field(max_length=200)]
-CopyKind = Literal["SAO_Y", "SAO_LUC", "TRICH_SAO"]
 
 
 class Loose(BaseModel):
@@ -129,8 +131,8 @@ class ProposalBody(Loose):
     arrival_stamps: list[StampBody] = Field(default_factory=list, max_length=50)
     copies: list[CopyBody] = Field(default_factory=list, max_length=50)
     signature: SignatureBody | None = None
-    confidentiality: Literal["NONE", "MAT", "TOI_MAT", "TUYET_MAT"] | None = None
-    urgency: Literal["THUONG", "KHAN", "THUONG_KHAN", "HOA_TOC"] | None = None
+    confidentiality: Confidentiality | None = None
+    urgency: Urgency | None = None
     evidence: dict[str, EvidenceBody] = Field(default_factory=dict, max_length=2000)
 
     def to_domain(self) -> Proposal:
@@ -170,7 +172,7 @@ class ParseIn(Strict):
 class IssuerMatch(BaseModel):
     code: str
     name: str
-    family: str
+    family: Family
     external: bool
 
 
@@ -282,7 +284,7 @@ class DeclaredOut(BaseModel):
 class IssuerOut(BaseModel):
     code: str
     name: str
-    family: str
+    family: Family
     external: bool
     created: bool
 

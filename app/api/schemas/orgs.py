@@ -65,7 +65,7 @@ class OrgOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     code: str
     name: str
-    family: str
+    family: Family
     parent_code: str | None
     place_name: str | None
     email: str | None
@@ -86,15 +86,15 @@ class OrgOut(BaseModel):
 class UserIn(Strict):
     name: Line200
     role: Role
-    clearance: Confidentiality = "NONE"
+    clearance: Confidentiality = Confidentiality.NONE
 
 
 class UserOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
     name: str
-    role: str
-    clearance: str
+    role: Role
+    clearance: Confidentiality
 
 
 class TokenIn(Strict):

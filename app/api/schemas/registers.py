@@ -8,9 +8,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.schemas.common import (
+    ArrivalStatus,
     Code,
     Confidentiality,
     Day,
+    InboxStatus,
     Instant,
     Line10,
     Line40,
@@ -18,6 +20,7 @@ from app.api.schemas.common import (
     Line100,
     Line200,
     Page,
+    RegisterKind,
     ShortText,
     Strict,
     Text,
@@ -39,8 +42,8 @@ class DocumentIn(Strict):
     signer_authority: Line200 | None = Field(None, examples=["T/M BỘ CHÍNH TRỊ"])
     signer_title: Line200 | None = None
     signer_name: Line200 | None = None
-    confidentiality: Confidentiality = "NONE"
-    urgency: Urgency = "THUONG"
+    confidentiality: Confidentiality = Confidentiality.NONE
+    urgency: Urgency = Urgency.THUONG
     page_count: int | None = Field(None, ge=1, le=100000)
     references: list[ReferenceIn] = Field(default_factory=list, max_length=200)
 
@@ -71,7 +74,7 @@ class ArrivalIn(Strict):
 
 
 class ArrivalPatch(Strict):
-    status: Literal["received", "routed", "in_progress", "done"] | None = None
+    status: ArrivalStatus | None = None
     routed_to: ShortText | None = None
     deadline: Day | None = None
     file_code: Line40 | None = None
@@ -160,8 +163,8 @@ class DocumentOut(BaseModel):
     signer_authority: str | None
     signer_title: str | None
     signer_name: str | None
-    confidentiality: str
-    urgency: str
+    confidentiality: Confidentiality
+    urgency: Urgency
     page_count: int | None
     files: list[FileOut]
     references: list[ReferenceOut]
@@ -186,8 +189,8 @@ class DocumentOut(BaseModel):
 class ArrivalEventOut(BaseModel):
     at: datetime
     actor_id: int
-    from_status: str | None
-    to_status: str
+    from_status: ArrivalStatus | None
+    to_status: ArrivalStatus
     routed_to: str | None
     deadline: date | None
     note: str | None
@@ -204,7 +207,7 @@ class ArrivalOut(BaseModel):
     routed_to: str | None
     routed_on: date | None
     deadline: date | None
-    status: str
+    status: ArrivalStatus
     file_code: str | None
     note: str | None
     copy_id: int | None
@@ -249,8 +252,8 @@ class DispatchIn(Strict):
     signer_authority: Line200 | None = None
     signer_title: Line200 | None = None
     signer_name: Line200 | None = None
-    confidentiality: Confidentiality = "NONE"
-    urgency: Urgency = "THUONG"
+    confidentiality: Confidentiality = Confidentiality.NONE
+    urgency: Urgency = Urgency.THUONG
     recipients: list[RecipientIn] = Field(default_factory=list, max_length=500)
     archive_unit: Line200 | None = None
     copies_count: int | None = Field(None, ge=1, le=100000)
@@ -295,7 +298,7 @@ class DispatchPage(Page):
 
 class InboxItemOut(BaseModel):
     id: int
-    status: str
+    status: InboxStatus
     sender_code: str
     document_id: int
     notation: str
@@ -318,7 +321,7 @@ class InboxRegisterIn(Strict):
 
 class ContinueIn(Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    register_kind: Literal["arrival", "dispatch", "copy"] = Field(alias="register")
+    register_kind: RegisterKind = Field(alias="register")
     on: Day = Field(description="a date in the series (year or term) to continue")
     last_number: int = Field(ge=0, le=10_000_000, description="last number used on paper")
     doc_type: Line10 | None = None
@@ -327,7 +330,7 @@ class ContinueIn(Strict):
 
 class SeriesOut(BaseModel):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
-    register_kind: str = Field(alias="register")
+    register_kind: RegisterKind = Field(alias="register")
     scope_key: str
     last_number: int
     next_number: int

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.schemas.common import Page
+from app.api.schemas.common import ArrivalStatus, Confidentiality, Page, RegisterKind
 
 
 class EntryOut(BaseModel):
     # "register" is also a BaseModel attribute: the field is stored under another name.
     model_config = ConfigDict(populate_by_name=True)
 
-    register_: Literal["arrival", "dispatch", "copy"] = Field(alias="register")
+    register_: RegisterKind = Field(alias="register")
     id: int
     org_code: str
     number: int = Field(description="số đến, số đi or the copy's number")
     notation: str | None = Field(None, description="a copy's own notation")
-    status: str | None
+    status: ArrivalStatus | None
     on: date
     url: str
 
@@ -32,7 +31,7 @@ class SearchHitOut(BaseModel):
     issuer_name: str
     type_code: str | None
     issued_on: date
-    confidentiality: str
+    confidentiality: Confidentiality
     score: float = Field(description="rank: lower is better")
     entries: list[EntryOut]
 
