@@ -7,11 +7,25 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.context import AppContext, Work
 from app.db import Arrival, ArrivalEvent, CertifiedCopy, Document, InboxItem, Organisation
+from app.db.filters import (
+    Before,
+    Equals,
+    InOrganisation,
+    InYear,
+    KeysetPage,
+    Since,
+    StatementFilter,
+    Until,
+    VisibleTo,
+    Where,
+    apply,
+)
+from app.db.loads import ARRIVAL_LOADS
 from app.domain.audit_actions import AuditAction
 from app.domain.dates import to_vn
 from app.domain.errors import DomainError
@@ -215,12 +229,8 @@ def register_from_inbox(ctx: AppContext, who: Principal, org_code: str, item_id:
 
 
 def load(session: Session, arrival_id: int) -> Arrival:
-    arrival = session.scalar(select(Arrival).where(Arrival.id == arrival_id).options(
-        selectinload(Arrival.document).selectinload(Document.files),
-        selectinload(Arrival.document).selectinload(Document.issuer),
-        selectinload(Arrival.document).selectinload(Document.references),
-        selectinload(Arrival.organisation), selectinload(Arrival.events),
-        selectinload(Arrival.corrections)))
+    arrival = session.scalar(select(Arrival).where(Arrival.id == arrival_id)
+                             .options(*ARRIVAL_LOADS))
     if arrival is None:
         raise NotFound(f"no arrival {arrival_id}")
     return arrival
@@ -260,24 +270,13 @@ class ArrivalFilter:
     limit: int = 50
 
 
-def _filtered(query: Select[Arrival], f: ArrivalFilter) -> Select[Arrival]:
-    if f.date_from:
-        query = query.where(Arrival.received_on >= f.date_from)
-    if f.date_to:
-        query = query.where(Arrival.received_on <= f.date_to)
-    if f.year:
-        query = query.where(Arrival.received_on.between(date(f.year, 1, 1), date(f.year, 12, 31)))
-    if f.issuer_code:
-        query = query.where(Organisation.code == f.issuer_code)
-    if f.type_code:
-        query = query.where(Document.type_code == f.type_code)
-    if f.status:
-        query = query.where(Arrival.status == f.status)
-    if f.deadline_before:
-        query = query.where(Arrival.deadline < f.deadline_before)
-    if f.overdue_on:
-        query = query.where(Arrival.deadline < f.overdue_on, Arrival.status != ArrivalStatus.DONE)
-    return query
+def _filters(f: ArrivalFilter) -> tuple[StatementFilter | None, ...]:
+    overdue = None if f.overdue_on is None else Where(Arrival.deadline < f.overdue_on,
+                                                      Arrival.status != ArrivalStatus.DONE)
+    return (Since(Arrival.received_on, f.date_from), Until(Arrival.received_on, f.date_to),
+            InYear(Arrival.received_on, f.year), Equals(Organisation.code, f.issuer_code),
+            Equals(Document.type_code, f.type_code), Equals(Arrival.status, f.status),
+            Before(Arrival.deadline, f.deadline_before), overdue)
 
 
 def list_for(ctx: AppContext, who: Principal, org_code: str,
@@ -286,38 +285,15 @@ def list_for(ctx: AppContext, who: Principal, org_code: str,
     with ctx.reading() as s:
         org = get_by_code(s, org_code)
         require_read(s, who, org)
-        query = (select(Arrival).join(Document, Arrival.document_id == Document.id)
-                 .join(Organisation, Document.issuer_id == Organisation.id)
-                 .where(Arrival.organisation_id == org.id,
-                        Document.confidentiality.in_(who.visible_levels()))
-                 .options(selectinload(Arrival.document).selectinload(Document.issuer),
-                          selectinload(Arrival.document).selectinload(Document.files),
-                          selectinload(Arrival.document).selectinload(Document.references),
-                          selectinload(Arrival.organisation), selectinload(Arrival.events),
-                          selectinload(Arrival.corrections))
-                 .order_by(Arrival.id.desc()))
-        query = _filtered(query, f)
-        if f.after_id is not None:
-            query = query.where(Arrival.id < f.after_id)
+        query = apply(select(Arrival).join(Document, Arrival.document_id == Document.id)
+                      .join(Organisation, Document.issuer_id == Organisation.id)
+                      .options(*ARRIVAL_LOADS),
+                      InOrganisation(Arrival, org.id), VisibleTo(who.visible_levels()),
+                      *_filters(f))
         needle = fold(f.text) if f.text else None
-        rows: list[Arrival] = []
-        # Title text is matched diacritics-insensitively in Python; scan in pages until full.
-        batch_query = query.limit(max(f.limit * 4, 200))
-        cursor_id = f.after_id
-        while len(rows) <= f.limit:
-            batch = list(s.scalars(batch_query if cursor_id is None
-                                   else batch_query.where(Arrival.id < cursor_id)))
-            if not batch:
-                break
-            for arrival in batch:
-                if needle is None or needle in fold(arrival.document.title):
-                    rows.append(arrival)
-            cursor_id = batch[-1].id
-            if needle is None:
-                break
-        page = rows[: f.limit]
-        more = len(rows) > f.limit
-        return page, (page[-1].id if more and page else None)
+        # Title text is matched diacritics-insensitively in Python, batch after batch.
+        keep = None if needle is None else (lambda a: needle in fold(a.document.title))
+        return KeysetPage(Arrival.id, f.after_id, f.limit).read(s, query, keep)
 
 
 def update(ctx: AppContext, who: Principal, arrival_id: int, changes: dict[str, Any]) -> Arrival:
@@ -374,14 +350,12 @@ def inbox(ctx: AppContext, who: Principal, org_code: str,
     with ctx.reading() as s:
         org = get_by_code(s, org_code)
         require_read(s, who, org)
-        query = (select(InboxItem).where(InboxItem.organisation_id == org.id)
-                 .join(Document, InboxItem.document_id == Document.id)
-                 .where(Document.confidentiality.in_(who.visible_levels()))
-                 .options(selectinload(InboxItem.document).selectinload(Document.issuer),
-                          selectinload(InboxItem.sender), selectinload(InboxItem.copy))
-                 .order_by(InboxItem.id))
-        if status:
-            query = query.where(InboxItem.status == status)
+        query = apply(select(InboxItem).join(Document, InboxItem.document_id == Document.id)
+                      .options(selectinload(InboxItem.document).selectinload(Document.issuer),
+                               selectinload(InboxItem.sender), selectinload(InboxItem.copy))
+                      .order_by(InboxItem.id),
+                      InOrganisation(InboxItem, org.id), VisibleTo(who.visible_levels()),
+                      Equals(InboxItem.status, status))
         return list(s.scalars(query))
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.context import AppContext
-from app.db import CertifiedCopy, Document, Organisation, Recipient
+from app.db import CertifiedCopy, Document, Organisation
+from app.db.filters import Equals, InOrganisation, InYear, KeysetPage, VisibleTo, apply
+from app.db.loads import COPY_LOADS
 from app.domain.audit_actions import AuditAction
 from app.domain.copy_forms import CopyKind, copy_notation
 from app.domain.dates import format_signing_time_iso, to_vn
@@ -203,11 +204,8 @@ def snapshot(copy: CertifiedCopy) -> dict[str, object]:
 
 
 def _load(session: Session, copy_id: int) -> CertifiedCopy:
-    copy = session.scalar(select(CertifiedCopy).where(CertifiedCopy.id == copy_id).options(
-        selectinload(CertifiedCopy.organisation).selectinload(Organisation.parent),
-        selectinload(CertifiedCopy.document).selectinload(Document.issuer),
-        selectinload(CertifiedCopy.parent), selectinload(CertifiedCopy.recipients)
-        .selectinload(Recipient.organisation)))
+    copy = session.scalar(select(CertifiedCopy).where(CertifiedCopy.id == copy_id)
+                          .options(*COPY_LOADS))
     if copy is None:
         raise NotFound(f"no certified copy {copy_id}")
     return copy
@@ -267,24 +265,11 @@ def list_for(ctx: AppContext, who: Principal, org_code: str, *, year: int | None
     with ctx.reading() as s:
         org = get_by_code(s, org_code)
         require_read(s, who, org)
-        query = (select(CertifiedCopy).join(Document, CertifiedCopy.document_id == Document.id)
-                 .where(CertifiedCopy.organisation_id == org.id,
-                        Document.confidentiality.in_(who.visible_levels()))
-                 .options(selectinload(CertifiedCopy.organisation)
-                          .selectinload(Organisation.parent),
-                          selectinload(CertifiedCopy.document).selectinload(Document.issuer),
-                          selectinload(CertifiedCopy.parent),
-                          selectinload(CertifiedCopy.recipients)
-                          .selectinload(Recipient.organisation))
-                 .order_by(CertifiedCopy.id.desc()).limit(limit + 1))
-        if year is not None:
-            query = query.where(CertifiedCopy.copy_date.between(date(year, 1, 1),
-                                                                date(year, 12, 31)))
-        if document_id is not None:
-            query = query.where(CertifiedCopy.document_id == document_id)
-        if after_id is not None:
-            query = query.where(CertifiedCopy.id < after_id)
-        rows = list(s.scalars(query))
-        page = rows[:limit]
-        return page, (page[-1].id if len(rows) > limit else None)
+        query = apply(select(CertifiedCopy)
+                      .join(Document, CertifiedCopy.document_id == Document.id)
+                      .options(*COPY_LOADS),
+                      InOrganisation(CertifiedCopy, org.id), VisibleTo(who.visible_levels()),
+                      InYear(CertifiedCopy.copy_date, year),
+                      Equals(CertifiedCopy.document_id, document_id))
+        return KeysetPage(CertifiedCopy.id, after_id, limit).read(s, query)
 

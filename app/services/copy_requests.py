@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.context import AppContext
 from app.db import Arrival, CertifiedCopy, CopyRequest, Document, DocumentFile, Organisation
+from app.db.filters import Before, Equals, InOrganisation, KeysetPage, Since, VisibleTo, apply
+from app.db.loads import COPY_REQUEST_LOADS
 from app.domain.audit_actions import AuditAction
 from app.domain.copy_forms import CopyKind, check_copy_maker, check_copy_source
 from app.domain.dates import to_vn
@@ -245,9 +247,8 @@ def snapshot(request: CopyRequest) -> dict[str, object]:
 
 
 def _load(session: Session, request_id: int) -> CopyRequest:
-    request = session.scalar(select(CopyRequest).where(CopyRequest.id == request_id).options(
-        selectinload(CopyRequest.document).selectinload(Document.issuer),
-        selectinload(CopyRequest.organisation)))
+    request = session.scalar(select(CopyRequest).where(CopyRequest.id == request_id)
+                             .options(*COPY_REQUEST_LOADS))
     if request is None:
         raise NotFound(f"no copy request {request_id}")
     return request
@@ -281,28 +282,14 @@ def list_for(ctx: AppContext, who: Principal, org_code: str, flt: RequestFilter,
     with ctx.reading() as s:
         org = get_by_code(s, org_code)
         require_read(s, who, org)
-        query = (select(CopyRequest).join(Document, CopyRequest.document_id == Document.id)
-                 .where(CopyRequest.organisation_id == org.id,
-                        Document.confidentiality.in_(who.visible_levels()))
-                 .options(selectinload(CopyRequest.document).selectinload(Document.issuer),
-                          selectinload(CopyRequest.organisation))
-                 .order_by(CopyRequest.id.desc()).limit(limit + 1))
-        if who.role == "department":  # a department sees its own requests
-            query = query.where(CopyRequest.requested_by == who.user_id)
-        if flt.status:
-            query = query.where(CopyRequest.status == flt.status)
-        if flt.kind:
-            query = query.where(CopyRequest.kind == flt.kind)
-        if flt.document_id is not None:
-            query = query.where(CopyRequest.document_id == flt.document_id)
-        if flt.requested_by is not None:
-            query = query.where(CopyRequest.requested_by == flt.requested_by)
-        if flt.created_from is not None:
-            query = query.where(CopyRequest.created_at >= flt.created_from)
-        if flt.created_to is not None:
-            query = query.where(CopyRequest.created_at < flt.created_to)
-        if after_id is not None:
-            query = query.where(CopyRequest.id < after_id)
-        rows = list(s.scalars(query))
-        page = rows[:limit]
-        return page, (page[-1].id if len(rows) > limit else None)
+        # a department sees its own requests
+        own = Equals(CopyRequest.requested_by, who.user_id) if who.role == "department" else None
+        query = apply(select(CopyRequest).join(Document, CopyRequest.document_id == Document.id)
+                      .options(*COPY_REQUEST_LOADS),
+                      InOrganisation(CopyRequest, org.id), VisibleTo(who.visible_levels()), own,
+                      Equals(CopyRequest.status, flt.status), Equals(CopyRequest.kind, flt.kind),
+                      Equals(CopyRequest.document_id, flt.document_id),
+                      Equals(CopyRequest.requested_by, flt.requested_by),
+                      Since(CopyRequest.created_at, flt.created_from),
+                      Before(CopyRequest.created_at, flt.created_to))
+        return KeysetPage(CopyRequest.id, after_id, limit).read(s, query)

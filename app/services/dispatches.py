@@ -7,10 +7,12 @@ from datetime import UTC, date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.context import AppContext, Work
 from app.db import Dispatch, Document, InboxItem, Organisation, Recipient
+from app.db.filters import InOrganisation, InYear, KeysetPage, VisibleTo, apply
+from app.db.loads import DISPATCH_LOADS
 from app.domain.audit_actions import AuditAction
 from app.domain.dates import to_vn
 from app.domain.doc_types import DocType, Family, canonical_type
@@ -201,13 +203,8 @@ def deliver(work: Work, sender: Organisation, doc: Document,
 
 
 def load(session: Session, dispatch_id: int) -> Dispatch:
-    dispatch = session.scalar(select(Dispatch).where(Dispatch.id == dispatch_id).options(
-        selectinload(Dispatch.document).selectinload(Document.files),
-        selectinload(Dispatch.document).selectinload(Document.issuer),
-        selectinload(Dispatch.document).selectinload(Document.references),
-        selectinload(Dispatch.organisation),
-        selectinload(Dispatch.recipients).selectinload(Recipient.organisation),
-        selectinload(Dispatch.corrections)))
+    dispatch = session.scalar(select(Dispatch).where(Dispatch.id == dispatch_id)
+                              .options(*DISPATCH_LOADS))
     if dispatch is None:
         raise NotFound(f"no dispatch {dispatch_id}")
     return dispatch
@@ -226,23 +223,11 @@ def list_for(ctx: AppContext, who: Principal, org_code: str, *, year: int | None
     with ctx.reading() as s:
         org = get_by_code(s, org_code)
         require_read(s, who, org)
-        query = (select(Dispatch).join(Document, Dispatch.document_id == Document.id)
-                 .where(Dispatch.organisation_id == org.id,
-                        Document.confidentiality.in_(who.visible_levels()))
-                 .options(selectinload(Dispatch.document).selectinload(Document.issuer),
-                          selectinload(Dispatch.document).selectinload(Document.files),
-                          selectinload(Dispatch.document).selectinload(Document.references),
-                          selectinload(Dispatch.organisation),
-                          selectinload(Dispatch.recipients).selectinload(Recipient.organisation),
-                          selectinload(Dispatch.corrections))
-                 .order_by(Dispatch.id.desc()).limit(limit + 1))
-        if year:
-            query = query.where(Document.issued_on.between(date(year, 1, 1), date(year, 12, 31)))
-        if after_id is not None:
-            query = query.where(Dispatch.id < after_id)
-        rows = list(s.scalars(query))
-        page = rows[:limit]
-        return page, (page[-1].id if len(rows) > limit else None)
+        query = apply(select(Dispatch).join(Document, Dispatch.document_id == Document.id)
+                      .options(*DISPATCH_LOADS),
+                      InOrganisation(Dispatch, org.id), VisibleTo(who.visible_levels()),
+                      InYear(Document.issued_on, year))
+        return KeysetPage(Dispatch.id, after_id, limit).read(s, query)
 
 
 def snapshot(dispatch: Dispatch, doc: Document,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Work
 from app.db import Document, DocumentFile, DocumentReference, Organisation
+from app.db.loads import DOCUMENT_LOADS
 from app.domain.audit_actions import AuditAction
 from app.domain.canonical import canonical_notation
 from app.domain.doc_types import Family, canonical_type
@@ -187,15 +188,11 @@ def holder_org_ids(session: Session, doc_id: int) -> set[int]:
 
 def read_document(ctx: Any, who: Principal, doc_id: int) -> Document:
     """A document the caller may see (held by an office they may read, within their clearance)."""
-    from sqlalchemy.orm import selectinload
-
     from app.services import audit_log
     from app.services.access import readable_org_ids
 
     with ctx.reading() as s:
-        doc = s.scalar(select(Document).where(Document.id == doc_id).options(
-            selectinload(Document.files), selectinload(Document.issuer),
-            selectinload(Document.references)))
+        doc = s.scalar(select(Document).where(Document.id == doc_id).options(*DOCUMENT_LOADS))
         if doc is None or not (holder_org_ids(s, doc_id) & readable_org_ids(s, who)):
             raise NotFound(f"no document {doc_id} in your registers")
         require_visible(who, doc)

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from app.context import AppContext
 from app.db import (
@@ -17,6 +17,7 @@ from app.db import (
     Organisation,
     User,
 )
+from app.db.loads import ORGANISATION_LOADS
 from app.domain.audit_actions import AuditAction
 from app.errors import Conflict, Invalid, NotFound
 from app.services import audit_log
@@ -42,10 +43,7 @@ def snapshot(org: Organisation) -> dict[str, Any]:
 
 def get_by_code(session: Session, code: str, field: str = "code") -> Organisation:
     org = session.scalar(
-        select(Organisation).where(Organisation.code == code).options(
-            selectinload(Organisation.terms), selectinload(Organisation.parent)
-        )
-    )
+        select(Organisation).where(Organisation.code == code).options(*ORGANISATION_LOADS))
     if org is None:
         raise NotFound(f"no organisation with code {code!r}", field=field)
     return org
@@ -144,9 +142,7 @@ def delete(ctx: AppContext, who: Principal, code: str) -> None:
 def list_all(ctx: AppContext, *, parent_code: str | None = None,
              family: str | None = None) -> list[Organisation]:
     with ctx.reading() as s:
-        query = select(Organisation).options(
-            selectinload(Organisation.terms), selectinload(Organisation.parent)).order_by(
-            Organisation.code)
+        query = select(Organisation).options(*ORGANISATION_LOADS).order_by(Organisation.code)
         if parent_code is not None:
             query = query.where(Organisation.parent_id == get_by_code(s, parent_code, "parent_code").id)
         if family is not None:

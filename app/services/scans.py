@@ -4,10 +4,10 @@ so that it can be copied."""
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.context import AppContext
 from app.db import Document, DocumentFile
+from app.db.loads import DOCUMENT_LOADS
 from app.domain.audit_actions import AuditAction
 from app.errors import Forbidden
 from app.services import audit_log, documents
@@ -36,6 +36,5 @@ def upload(ctx: AppContext, who: Principal, document_id: int, pdf: CheckedPdf) -
             audit_log.record(s, who, AuditAction.DOCUMENT_FILE_ADDED, "document", doc.id, before=before,
                              after=documents.snapshot(doc))
     with ctx.reading() as s:
-        return s.scalars(select(Document).where(Document.id == document_id).options(
-            selectinload(Document.files), selectinload(Document.issuer),
-            selectinload(Document.references))).one()
+        return s.scalars(select(Document).where(Document.id == document_id)
+                         .options(*DOCUMENT_LOADS)).one()

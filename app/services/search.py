@@ -16,6 +16,7 @@ from sqlalchemy.sql import Select
 
 from app.context import AppContext
 from app.db import Arrival, CertifiedCopy, Dispatch, Document, Organisation
+from app.db.filters import Equals, Since, Until, VisibleTo, apply
 from app.domain.search_text import fts5_query, tsquery
 from app.errors import Invalid
 from app.services.access import Principal, readable_org_ids
@@ -120,17 +121,12 @@ def search(ctx: AppContext, who: Principal, flt: SearchFilter, *,
             query = query.where(in_register["arrival"])
         else:
             query = query.where(or_(*in_register.values()))
-        query = query.where(Document.confidentiality.in_(who.visible_levels()))
-        if flt.confidentiality is not None:
-            query = query.where(Document.confidentiality == flt.confidentiality)
-        if flt.type_code:
-            query = query.where(Document.type_code == flt.type_code)
+        query = apply(query, VisibleTo(who.visible_levels()),
+                      Equals(Document.confidentiality, flt.confidentiality),
+                      Equals(Document.type_code, flt.type_code),
+                      Since(Document.issued_on, flt.date_from), Until(Document.issued_on, flt.date_to))
         if flt.issuer_code:
             query = query.where(Document.issuer.has(Organisation.code == flt.issuer_code))
-        if flt.date_from:
-            query = query.where(Document.issued_on >= flt.date_from)
-        if flt.date_to:
-            query = query.where(Document.issued_on <= flt.date_to)
         if after is not None:
             last_score, last_id = after
             query = query.where(or_(score > literal(last_score),
