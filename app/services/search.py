@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Float, Integer, and_, exists, literal, or_, select, text
+from sqlalchemy import ColumnElement, Float, Integer, and_, exists, literal, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql import Select
 
@@ -79,6 +79,42 @@ def _hits(session: Session, query: str) -> Select[tuple[int, float]] | None:
     return select(hits.c.document_id, hits.c.score)
 
 
+def _in_registers(flt: SearchFilter, orgs: set[int]) -> ColumnElement[bool]:
+    """The document is in a register of `orgs`: the one asked for (the incoming one when the
+    filter is a status), else any of the three."""
+    arrival_ok = [Arrival.document_id == Document.id, Arrival.organisation_id.in_(orgs)]
+    if flt.status is not None:
+        arrival_ok.append(Arrival.status == flt.status)
+    in_register = {
+        "arrival": exists().where(*arrival_ok),
+        "dispatch": exists().where(Dispatch.document_id == Document.id,
+                                   Dispatch.organisation_id.in_(orgs)),
+        "copy": exists().where(CertifiedCopy.document_id == Document.id,
+                               CertifiedCopy.organisation_id.in_(orgs)),
+    }
+    if flt.register is not None:
+        return in_register[flt.register]
+    if flt.status is not None:
+        return in_register["arrival"]
+    return or_(*in_register.values())
+
+
+def _document_filters(flt: SearchFilter, who: Principal) -> list[ColumnElement[bool]]:
+    """The caller's clearance, then the filter's confidentiality, type, issuer and dates."""
+    where: list[ColumnElement[bool]] = [Document.confidentiality.in_(who.visible_levels())]
+    if flt.confidentiality is not None:
+        where.append(Document.confidentiality == flt.confidentiality)
+    if flt.type_code:
+        where.append(Document.type_code == flt.type_code)
+    if flt.issuer_code:
+        where.append(Document.issuer.has(Organisation.code == flt.issuer_code))
+    if flt.date_from:
+        where.append(Document.issued_on >= flt.date_from)
+    if flt.date_to:
+        where.append(Document.issued_on <= flt.date_to)
+    return where
+
+
 def search(ctx: AppContext, who: Principal, flt: SearchFilter, *,
            after: tuple[float, int] | None = None,
            limit: int = 20) -> tuple[list[Hit], tuple[float, int] | None]:
@@ -104,33 +140,7 @@ def search(ctx: AppContext, who: Principal, flt: SearchFilter, *,
             # No text: every visible document, newest first (score = -id keeps the keyset).
             score = (-Document.id).cast(Float)  # type: ignore[assignment]
             query = select(Document, score.label("score"))
-        arrival_ok = [Arrival.document_id == Document.id, Arrival.organisation_id.in_(orgs)]
-        if flt.status is not None:
-            arrival_ok.append(Arrival.status == flt.status)
-        in_register = {
-            "arrival": exists().where(*arrival_ok),
-            "dispatch": exists().where(Dispatch.document_id == Document.id,
-                                       Dispatch.organisation_id.in_(orgs)),
-            "copy": exists().where(CertifiedCopy.document_id == Document.id,
-                                   CertifiedCopy.organisation_id.in_(orgs)),
-        }
-        if flt.register is not None:
-            query = query.where(in_register[flt.register])
-        elif flt.status is not None:
-            query = query.where(in_register["arrival"])
-        else:
-            query = query.where(or_(*in_register.values()))
-        query = query.where(Document.confidentiality.in_(who.visible_levels()))
-        if flt.confidentiality is not None:
-            query = query.where(Document.confidentiality == flt.confidentiality)
-        if flt.type_code:
-            query = query.where(Document.type_code == flt.type_code)
-        if flt.issuer_code:
-            query = query.where(Document.issuer.has(Organisation.code == flt.issuer_code))
-        if flt.date_from:
-            query = query.where(Document.issued_on >= flt.date_from)
-        if flt.date_to:
-            query = query.where(Document.issued_on <= flt.date_to)
+        query = query.where(_in_registers(flt, orgs), *_document_filters(flt, who))
         if after is not None:
             last_score, last_id = after
             query = query.where(or_(score > literal(last_score),
