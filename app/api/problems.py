@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -120,68 +121,84 @@ def _field_error(error: Any) -> dict[str, str]:
     return {"field": _field_path(loc), "reason": str(error.get("msg", ""))}
 
 
-def install(app: FastAPI) -> None:
-    @app.exception_handler(AppError)
-    async def _app_error(request: Request, exc: AppError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        resp = problem(exc.status, exc.title, exc.detail, exc.type_slug, request.url.path,
-                       field=exc.field, **exc.extra)
-        if headers:
-            resp.headers.update(headers)
-        return resp
+async def _app_error(request: Request, exc: AppError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+    resp = problem(exc.status, exc.title, exc.detail, exc.type_slug, request.url.path,
+                   field=exc.field, **exc.extra)
+    if headers:
+        resp.headers.update(headers)
+    return resp
 
-    @app.exception_handler(DomainError)
-    async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        return problem(422, "Invalid input", exc.reason, "invalid", request.url.path,
-                       field=exc.field, errors=[{"field": exc.field, "reason": exc.reason}])
 
-    @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [_field_error(e) for e in exc.errors()]
-        first = errors[0] if errors else {"field": None, "reason": "invalid request"}
-        return problem(422, "Invalid input", f"{first['field']}: {first['reason']}",
-                       "invalid", request.url.path, field=first["field"], errors=errors)
+async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
+    return problem(422, "Invalid input", exc.reason, "invalid", request.url.path,
+                   field=exc.field, errors=[{"field": exc.field, "reason": exc.reason}])
 
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if exc.status_code == 400:
-            # FastAPI and Starlette answer 400 only for a body they cannot read: bytes that are
-            # not UTF-8 in a JSON body, a broken multipart body, too many form fields or parts.
-            reason = f"the request body cannot be read: {exc.detail}"
-            return problem(422, "Invalid input", reason, "invalid", request.url.path,
-                           field="body", errors=[{"field": "body", "reason": reason}])
-        slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        return problem(exc.status_code, str(exc.detail), str(exc.detail), slug,
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [_field_error(e) for e in exc.errors()]
+    first = errors[0] if errors else {"field": None, "reason": "invalid request"}
+    return problem(422, "Invalid input", f"{first['field']}: {first['reason']}",
+                   "invalid", request.url.path, field=first["field"], errors=errors)
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    if exc.status_code == 400:
+        # FastAPI and Starlette answer 400 only for a body they cannot read: bytes that are
+        # not UTF-8 in a JSON body, a broken multipart body, too many form fields or parts.
+        reason = f"the request body cannot be read: {exc.detail}"
+        return problem(422, "Invalid input", reason, "invalid", request.url.path,
+                       field="body", errors=[{"field": "body", "reason": reason}])
+    slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+    return problem(exc.status_code, str(exc.detail), str(exc.detail), slug,
+                   request.url.path)
+
+
+async def _storage(request: Request, exc: StorageError) -> JSONResponse:
+    log.error("storage failure on %s: %s", request.url.path, exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # 507: the store's disk is full
+        return problem(507, "Insufficient storage",
+                       "the file store is full; nothing was registered and no number was "
+                       "used, try again when space has been freed", "storage-full",
                        request.url.path)
+    return problem(503, "Storage unavailable",
+                   "the file store could not be written; nothing was registered, try again "
+                   "later", "storage-unavailable", request.url.path)
 
-    @app.exception_handler(StorageError)
-    async def _storage(request: Request, exc: StorageError) -> JSONResponse:
-        log.error("storage failure on %s: %s", request.url.path, exc)
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # 507: the store's disk is full
-            return problem(507, "Insufficient storage",
-                           "the file store is full; nothing was registered and no number was "
-                           "used, try again when space has been freed", "storage-full",
-                           request.url.path)
-        return problem(503, "Storage unavailable",
-                       "the file store could not be written; nothing was registered, try again "
-                       "later", "storage-unavailable", request.url.path)
 
-    @app.exception_handler(DBAPIError)
-    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
-        # The database went away (restart, network, failover) or is busy: the transaction was
-        # rolled back, so the client may retry. Other driver errors stay 500s.
-        if not (exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)):
-            return await _unexpected(request, exc)
-        log.error("database unavailable on %s: %s", request.url.path, exc.orig)
-        resp = problem(503, "Database unavailable",
-                       "the database could not be reached; the request was not completed, "
-                       "retry shortly", "database-unavailable", request.url.path)
-        resp.headers["Retry-After"] = "2"
-        return resp
+async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+    # The database went away (restart, network, failover) or is busy: the transaction was
+    # rolled back, so the client may retry. Other driver errors stay 500s.
+    if not (exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)):
+        return await _unexpected(request, exc)
+    log.error("database unavailable on %s: %s", request.url.path, exc.orig)
+    resp = problem(503, "Database unavailable",
+                   "the database could not be reached; the request was not completed, "
+                   "retry shortly", "database-unavailable", request.url.path)
+    resp.headers["Retry-After"] = "2"
+    return resp
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s", request.url.path)
-        return problem(500, "Internal error",
-                       "the request failed and nothing was changed; the error was logged",
-                       "internal", request.url.path)
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s", request.url.path)
+    return problem(500, "Internal error",
+                   "the request failed and nothing was changed; the error was logged",
+                   "internal", request.url.path)
+
+
+#: Each error class and its handler (a class's own handler wins over a base class's).
+_HANDLERS: tuple[tuple[type[Exception], Callable[..., Awaitable[JSONResponse]]], ...] = (
+    (AppError, _app_error),
+    (DomainError, _domain_error),
+    (RequestValidationError, _validation),
+    (StarletteHTTPException, _http),
+    (StorageError, _storage),
+    (DBAPIError, _database),
+    (Exception, _unexpected),
+)
+
+
+def install(app: FastAPI) -> None:
+    """Answer every error as problem+json."""
+    for error, handler in _HANDLERS:
+        app.exception_handler(error)(handler)

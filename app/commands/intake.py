@@ -34,7 +34,7 @@ def read_text(path: Path) -> str:
 
     Raises ``OSError`` (unreadable), ``ValueError`` (not UTF-8) or ``AppError`` (a PDF that is not
     usable or has no text layer)."""
-    from app.services.intake import pdf_text
+    from app.services.intake_parse import pdf_text
     from app.services.uploads import check_pdf
 
     data = path.read_bytes()
@@ -49,7 +49,7 @@ def read_text(path: Path) -> str:
 def run(args: argparse.Namespace) -> int:
     from app.domain.intake import parse_text
     from app.errors import AppError
-    from app.services.intake import proposal_dict
+    from app.services.intake_parse import proposal_dict
 
     path: Path = args.file
     try:

@@ -180,24 +180,10 @@ def _fit_size(text: str, style: Style, size: float, width: float, minimum: float
     return size
 
 
-def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
-    """Render the block page(s); the returned box, on `signature_page`, is where the visible
-    signature goes. Raises ValueError only when the signer's block cannot fit on a page."""
-    register_fonts()
-    buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer, pagesize=A4, invariant=True, pageCompression=1, initialFontName=face("regular")
-    )
-    canvas.setTitle(nfc(f"{block.kind_heading} {block.number_line}"))
-    canvas.setAuthor(nfc(block.office_name))
-    canvas.setCreator("vanthu")
-    writer = _Writer(canvas)
-
-    top = PAGE_HEIGHT - MARGIN_TOP
-    canvas.setLineWidth(0.75)
-    canvas.line(MARGIN_LEFT, top, PAGE_WIDTH - MARGIN_RIGHT, top)
-
-    # Left column: copying office and copy number.
+def _draw_office_column(writer: _Writer, block: CopyBlock, top: float) -> float:
+    """Left column: the copying office, the Party "*" or the State rule, the copy number and the
+    độ mật mark; returns the next baseline under it."""
+    canvas = writer.canvas
     y = top - 22
     if block.office_parent:
         y = writer.lines(
@@ -221,18 +207,23 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
     y = writer.lines(block.number_line, "regular", HEADING_SIZE, MARGIN_LEFT, LEFT_WIDTH, y)
     if block.confidentiality_mark:
         y = _draw_mark(canvas, block.confidentiality_mark, y)
-    left_bottom = y
+    return y
 
-    # Right column: copy form and place/date.
+
+def _draw_form_column(writer: _Writer, block: CopyBlock, top: float) -> float:
+    """Right column: the copy form and the place and date; returns the next baseline."""
     y = top - 22
     y = writer.lines(block.kind_heading.upper(), "bold", KIND_SIZE, RIGHT_X, RIGHT_WIDTH, y)
     y -= 4
     date_size = _fit_size(block.date_line, "italic", DATE_SIZE, RIGHT_WIDTH, 11.0)
-    y = writer.lines(block.date_line, "italic", date_size, RIGHT_X, RIGHT_WIDTH, y)
-    right_bottom = y
+    return writer.lines(block.date_line, "italic", date_size, RIGHT_X, RIGHT_WIDTH, y)
 
-    # Lower right first (it stays on this page): authority, title, signature box, name.
-    lower_top = min(left_bottom, right_bottom) - 16
+
+def _draw_signer(
+    writer: _Writer, block: CopyBlock, lower_top: float
+) -> tuple[tuple[float, float, float, float], float]:
+    """Lower right (it stays on the first page): authority, title, the signature box, name.
+    Returns the box and the next baseline under the name."""
     y = lower_top
     if block.signer_authority:
         y = writer.lines(
@@ -245,14 +236,17 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
     box = (box_x1, box_top - SIGNATURE_BOX_HEIGHT, box_x1 + SIGNATURE_BOX_WIDTH, box_top)
     y = box[1] - 8 - HEADING_SIZE
     y = writer.lines(block.signer_name, "bold", HEADING_SIZE, RIGHT_X, RIGHT_WIDTH, y)
-    signer_bottom = y
-    if signer_bottom + HEADING_SIZE * (LEADING - DESCENT) < MARGIN_BOTTOM:
+    if y + HEADING_SIZE * (LEADING - DESCENT) < MARGIN_BOTTOM:
         raise ValueError(
             "the signer's block does not fit under the copy heading: shorten the office "
             "names, the signer's authority or title"
         )
+    return box, y
 
-    # Lower left: recipients, going on to further pages when the list is long.
+
+def _draw_recipients(writer: _Writer, block: CopyBlock, lower_top: float) -> float:
+    """Lower left: "Nơi nhận:" and the list, going on to further pages when it is long."""
+    canvas = writer.canvas
     y = lower_top
     canvas.setFont(face("bold_italic"), LIST_TITLE_SIZE)
     canvas.drawString(MARGIN_LEFT, y, "Nơi nhận:")
@@ -260,6 +254,32 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
     dash = stringWidth("- ", face("regular"), LIST_SIZE)
     for line in format_recipients(block.recipients, block.party):
         y = writer.flowing(line, "regular", LIST_SIZE, MARGIN_LEFT, LEFT_WIDTH, y, indent=dash)
+    return y
+
+
+def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
+    """Render the block page(s); the returned box, on `signature_page`, is where the visible
+    signature goes. Raises ValueError only when the signer's block cannot fit on a page."""
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(
+        buffer, pagesize=A4, invariant=True, pageCompression=1, initialFontName=face("regular")
+    )
+    canvas.setTitle(nfc(f"{block.kind_heading} {block.number_line}"))
+    canvas.setAuthor(nfc(block.office_name))
+    canvas.setCreator("vanthu")
+    writer = _Writer(canvas)
+
+    top = PAGE_HEIGHT - MARGIN_TOP
+    canvas.setLineWidth(0.75)
+    canvas.line(MARGIN_LEFT, top, PAGE_WIDTH - MARGIN_RIGHT, top)
+    left_bottom = _draw_office_column(writer, block, top)
+    right_bottom = _draw_form_column(writer, block, top)
+
+    # Lower right first (it stays on this page), then the list, which may flow on.
+    lower_top = min(left_bottom, right_bottom) - 16
+    box, signer_bottom = _draw_signer(writer, block, lower_top)
+    y = _draw_recipients(writer, block, lower_top)
 
     # The note runs across the page, under both blocks (or under the list, once it flowed).
     y = (min(y, signer_bottom) if writer.page == 0 else y) - 10

@@ -270,6 +270,30 @@ def _find_line(lines: list[str], pattern: str, what: str) -> str:
     raise ValueError(f"the seed text has no {what} (looked for /{pattern}/)")
 
 
+def _seed_tail(tail: str) -> tuple[list[str], str, str]:
+    """The recipients, the signer's authority and the signer's name after the seed's body."""
+    recipients: list[str] = []
+    signer_authority: str | None = None
+    signer_name = ""
+    in_list = False
+    for raw in tail.splitlines():
+        line = _strip_markdown(raw)
+        if not line:
+            continue
+        if line.startswith("Nơi nhận"):
+            in_list = True
+        elif in_list and line.startswith("-"):
+            recipients.append(bare_recipient(line))
+        elif in_list and signer_authority is None:
+            signer_authority = line
+        elif signer_authority is not None:
+            signer_name = line
+            break
+    if not recipients or signer_authority is None or not signer_name:
+        raise ValueError("the seed text has no recipient list and signer after the body")
+    return recipients, signer_authority, signer_name
+
+
 def seed_original_layout(seed_text: str) -> OriginalLayout:
     """Build the layout of 160-TB/TW from the seed chain's text (kept in
     app/demo_data/160-TB-TW-sao-luc-chain.txt)."""
@@ -296,27 +320,7 @@ def seed_original_layout(seed_text: str) -> OriginalLayout:
     body = [_strip_markdown(b) for b in _blocks(text[start : end + len(_BODY_END)])]
     body = _join_page_breaks([b for b in body if b])
 
-    tail = text[end + len(_BODY_END) :]
-    recipients: list[str] = []
-    signer_authority: str | None = None
-    signer_name = ""
-    in_list = False
-    for raw in tail.splitlines():
-        line = _strip_markdown(raw)
-        if not line:
-            continue
-        if line.startswith("Nơi nhận"):
-            in_list = True
-        elif in_list and line.startswith("-"):
-            recipients.append(bare_recipient(line))
-        elif in_list and signer_authority is None:
-            signer_authority = line
-        elif signer_authority is not None:
-            signer_name = line
-            break
-    if not recipients or signer_authority is None or not signer_name:
-        raise ValueError("the seed text has no recipient list and signer after the body")
-
+    recipients, signer_authority, signer_name = _seed_tail(text[end + len(_BODY_END) :])
     party = national.startswith("ĐẢNG")
     return OriginalLayout(
         issuer_parent=None,

@@ -164,31 +164,8 @@ def _link_block(
             )
         ],
     ]
-    checks: list[list[Flowable | str]] = [
-        [
-            Mark(status),
-            _p(STATUS_WORDS[status], st["small"]),
-            _p(name, st["small"]),
-            _p(detail, st["small"]),
-        ]
-        for name, status, detail in link.checks
-    ]
-    if checks:
-        table = Table(
-            checks,
-            colWidths=[14, 52, inner_width * 0.3, inner_width - 14 - 52 - inner_width * 0.3 - 8],
-        )
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ]
-            )
-        )
-        rows.append([table])
+    if link.checks:
+        rows.append([_checks_table(link, st, inner_width)])
     block = Table(rows, colWidths=[inner_width])
     block.setStyle(
         TableStyle(
@@ -202,6 +179,39 @@ def _link_block(
     )
     if depth == 0:
         return KeepTogether([block, Spacer(1, 8)])
+    return KeepTogether([_indented(block, depth, inner_width), Spacer(1, 8)])
+
+
+def _checks_table(link: ReportLink, st: dict[str, ParagraphStyle], inner_width: float) -> Table:
+    """One row per check of the link: the drawn mark, its word, the check and its detail."""
+    checks: list[list[Flowable | str]] = [
+        [
+            Mark(status),
+            _p(STATUS_WORDS[status], st["small"]),
+            _p(name, st["small"]),
+            _p(detail, st["small"]),
+        ]
+        for name, status, detail in link.checks
+    ]
+    table = Table(
+        checks,
+        colWidths=[14, 52, inner_width * 0.3, inner_width - 14 - 52 - inner_width * 0.3 - 8],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def _indented(block: Table, depth: int, inner_width: float) -> Table:
+    """`block` moved right by one step per level of the chain."""
     outer = Table([["", block]], colWidths=[depth * INDENT_STEP, inner_width])
     outer.setStyle(
         TableStyle(
@@ -213,7 +223,7 @@ def _link_block(
             ]
         )
     )
-    return KeepTogether([outer, Spacer(1, 8)])
+    return outer
 
 
 def _footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:

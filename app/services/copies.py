@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.context import AppContext
-from app.db import CertifiedCopy, Document, Organisation
+from app.db import CertifiedCopy, CopyRequest, Document, Organisation, Recipient
 from app.db.filters import Equals, InOrganisation, InYear, KeysetPage, VisibleTo, apply
 from app.db.loads import COPY_LOADS
 from app.domain.audit_actions import AuditAction
@@ -39,6 +40,7 @@ from app.services import (
 )
 from app.services.access import Principal, readable_org_ids, require_read
 from app.services.copy_pdf import CopyOffice, CopySpec, make_copy_files
+from app.services.copy_requests import Source
 from app.services.dispatches import RecipientInput
 from app.services.organisations import get_by_code
 from app.storage import StorageError
@@ -84,10 +86,7 @@ def ensure_office_key(ctx: AppContext, org_code: str) -> None:
 
 def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) -> CertifiedCopy:
     """Approve a pending request: the copy is issued, or nothing happens."""
-    for text, name in ((data.signer_title, "signer_title"), (data.signer_name, "signer_name"),
-                       (data.archive_line, "archive_line")):
-        if not text.strip():
-            raise Invalid(f"{name} is printed on the copy and cannot be empty", field=name)
+    _require_printed_lines(data)
     pending = copy_requests.get(ctx, who, request_id)
     copy_requests.require_decider(who, pending.organisation)  # before any key is made
     org_code = pending.organisation.code
@@ -98,47 +97,20 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) 
         org = get_by_code(s, org_code)
         copy_requests.require_decider(who, org)
         copy_requests.require_pending(request)
-        source = copy_requests.resolve_source(
-            s, who, org, document_id=None if request.parent_copy_id else request.document_id,
-            copy_id=request.parent_copy_id, pinned_sha256=request.source_sha256)
         kind = CopyKind(request.kind)
-        copy_requests.check_rules(org, kind, source, request.pages)
-        if source.sha256 is None:
-            raise Conflict(f"{source.notation} has no PDF on file; upload the scan of the paper "
-                           f"copy the office holds (POST /documents/{source.document.id}/files) "
-                           "and approve again", field="document_id")
-        source_pdf = _intact_source(ctx, source.sha256, source.notation,
-                                    "copy_id" if source.parent else "document_id")
-        if source.document.confidentiality != "NONE" and who.role != "head":
-            # State secrets are copied only on the head's decision (ND 30 Đ27.2, secrets law)
-            raise Forbidden(f"{source.notation} is {source.document.confidentiality}: copying "
-                            f"it needs the approval of the head of {org.code}", field="role")
+        source, source_pdf = _approved_source(ctx, s, who, org, request, kind)
 
         signed_at = ctx.clock()
         copy_date = to_vn(signed_at).date()
-        family = Family(org.family)
-        try:
-            scope = numbering.register_scope(org, RegisterKind.COPY, copy_date)
-            number = numbering.take_number(s, org.id, RegisterKind.COPY.value, scope)
-            notation = copy_notation(family, number, org.code, kind, org.copy_code)
-        except DomainError as exc:
-            raise Invalid(exc.reason, field=exc.field) from exc
+        scope, number, notation = _take_copy_number(s, org, kind, copy_date)
         recipients = dispatches.resolve_recipients(
             s, [RecipientInput(org_code=r.get("org_code"), name=r.get("name"))
                 for r in request.recipients])
         printed = [name for _, name in recipients] + [data.archive_line.strip()]
         key_row = ctx.keys.active_key(s, org)
         assert key_row is not None  # ensure_office_key made one
-        spec = CopySpec(
-            kind=kind, notation=notation, place=org.place_name or "", copy_date=copy_date,
-            signed_at=signed_at, signer_authority=data.signer_authority,
-            signer_title=data.signer_title.strip(), signer_name=data.signer_name.strip(),
-            recipients=printed, pages=request.pages, source_notation=source.notation,
-            source_pdf=source_pdf, source_is_copy=source.parent is not None,
-            parent_manifest_sha256=None if source.parent is None
-            else source.parent.manifest_sha256,
-            document_notation=source.document.notation,
-            confidentiality=Confidentiality(source.document.confidentiality))
+        spec = _copy_spec(org, request, data, source, source_pdf, notation=notation,
+                          signed_at=signed_at, recipients=printed)
         files = make_copy_files(office_of(org), spec, ctx.keys.identity(key_row))
         pdf_sha256 = ctx.store.put(files.pdf, work.staged)
         envelope_sha256 = ctx.store.put(files.manifest.to_json(), work.staged)
@@ -160,15 +132,78 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) 
         search_index.index_document(s, source.document)  # its copies' notations find it too
         dispatches.deliver(work, org, source.document,
                            [*recipients, (org, data.archive_line.strip())], copy_id=copy.id)
-        before = copy_requests.snapshot(request)
-        request.status, request.copy_id = CopyRequestStatus.ISSUED, copy.id
-        request.decided_by, request.decided_at = who.user_id, signed_at
-        audit_log.record(s, who, AuditAction.COPY_REQUEST_APPROVED, "copy_request", request.id,
-                         before=before, after=copy_requests.snapshot(request))
-        audit_log.record(s, who, AuditAction.COPY_ISSUED, "copy", copy.id, after=snapshot(copy))
+        _record_issue(s, who, request, copy, signed_at)
         copy_id = copy.id
     with ctx.reading() as s:
         return _load(s, copy_id)
+
+
+def _require_printed_lines(data: IssueInput) -> None:
+    for text, name in ((data.signer_title, "signer_title"), (data.signer_name, "signer_name"),
+                       (data.archive_line, "archive_line")):
+        if not text.strip():
+            raise Invalid(f"{name} is printed on the copy and cannot be empty", field=name)
+
+
+def _approved_source(ctx: AppContext, s: Session, who: Principal, org: Organisation,
+                     request: CopyRequest, kind: CopyKind) -> tuple[Source, bytes]:
+    """The request's source and its intact PDF, checked against the copy rules; a secret
+    document only on the head's decision."""
+    source = copy_requests.resolve_source(
+        s, who, org, document_id=None if request.parent_copy_id else request.document_id,
+        copy_id=request.parent_copy_id, pinned_sha256=request.source_sha256)
+    copy_requests.check_rules(org, kind, source, request.pages)
+    if source.sha256 is None:
+        raise Conflict(f"{source.notation} has no PDF on file; upload the scan of the paper "
+                       f"copy the office holds (POST /documents/{source.document.id}/files) "
+                       "and approve again", field="document_id")
+    source_pdf = _intact_source(ctx, source.sha256, source.notation,
+                                "copy_id" if source.parent else "document_id")
+    if source.document.confidentiality != "NONE" and who.role != "head":
+        # State secrets are copied only on the head's decision (ND 30 Đ27.2, secrets law)
+        raise Forbidden(f"{source.notation} is {source.document.confidentiality}: copying "
+                        f"it needs the approval of the head of {org.code}", field="role")
+    return source, source_pdf
+
+
+def _take_copy_number(s: Session, org: Organisation, kind: CopyKind,
+                      copy_date: date) -> tuple[str, int, str]:
+    """The scope key, the number and the notation of the office's next copy."""
+    try:
+        scope = numbering.register_scope(org, RegisterKind.COPY, copy_date)
+        number = numbering.take_number(s, org.id, RegisterKind.COPY.value, scope)
+        notation = copy_notation(Family(org.family), number, org.code, kind, org.copy_code)
+    except DomainError as exc:
+        raise Invalid(exc.reason, field=exc.field) from exc
+    return scope, number, notation
+
+
+def _copy_spec(org: Organisation, request: CopyRequest, data: IssueInput, source: Source,
+               source_pdf: bytes, *, notation: str, signed_at: datetime,
+               recipients: list[str]) -> CopySpec:
+    """What the copy's PDF and manifest are made of."""
+    return CopySpec(
+        kind=CopyKind(request.kind), notation=notation, place=org.place_name or "",
+        copy_date=to_vn(signed_at).date(), signed_at=signed_at,
+        signer_authority=data.signer_authority, signer_title=data.signer_title.strip(),
+        signer_name=data.signer_name.strip(), recipients=recipients, pages=request.pages,
+        source_notation=source.notation, source_pdf=source_pdf,
+        source_is_copy=source.parent is not None,
+        parent_manifest_sha256=None if source.parent is None
+        else source.parent.manifest_sha256,
+        document_notation=source.document.notation,
+        confidentiality=Confidentiality(source.document.confidentiality))
+
+
+def _record_issue(s: Session, who: Principal, request: CopyRequest, copy: CertifiedCopy,
+                  signed_at: datetime) -> None:
+    """Mark the request issued, and log the approval and the copy."""
+    before = copy_requests.snapshot(request)
+    request.status, request.copy_id = CopyRequestStatus.ISSUED, copy.id
+    request.decided_by, request.decided_at = who.user_id, signed_at
+    audit_log.record(s, who, AuditAction.COPY_REQUEST_APPROVED, "copy_request", request.id,
+                     before=before, after=copy_requests.snapshot(request))
+    audit_log.record(s, who, AuditAction.COPY_ISSUED, "copy", copy.id, after=snapshot(copy))
 
 
 def _intact_source(ctx: AppContext, digest: str, notation: str, field_name: str) -> bytes:

@@ -22,10 +22,11 @@ from app.context import AppContext
 from app.db import Arrival, Document
 from app.domain.dates import to_vn
 from app.domain.statuses import ArrivalStatus
-from app.render.register_book import format_cell
+from app.render.register_forms import format_cell
 from app.services.access import Principal, require_read
 from app.services.organisations import get_by_code
-from app.services.register_books import Issuer, masked_summary, summary_text
+from app.services.register_book_queries import Issuer
+from app.services.register_book_rows import masked_summary, summary_text
 
 UNROUTED = "(chưa chuyển)"
 STATE_LABELS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn"}

@@ -1,5 +1,6 @@
-"""Intake: read a received document's text (or a PDF's text layer) into a proposal, and register
-a confirmed proposal as an arrival in one unit of work.
+"""Intake: register a confirmed proposal as an arrival in one unit of work, and read back what
+it declared. Reading a text into a proposal is :mod:`app.services.intake_parse`; finding or
+creating the issuer :mod:`app.services.intake_issuer`.
 
 What the text says about copies and other offices' stamps is stored as *declared* history
 (``declared_copies``, ``declared_stamps``): read from text, never cryptographically verified, and
@@ -9,125 +10,30 @@ always comes from this office's register; a số đến printed on the text is a
 
 from __future__ import annotations
 
-import io
-import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
-from app.context import AppContext, Work
+from app.context import AppContext
 from app.db import Arrival, DeclaredCopy, DeclaredStamp, Document, Organisation
 from app.domain.audit_actions import AuditAction
 from app.domain.dates import to_vn
 from app.domain.doc_types import Family, lookup_type, type_by_code, type_by_name
-from app.domain.intake import CopyBlock, Proposal, parse_text
-from app.domain.intake.model import JSON
+from app.domain.intake import CopyBlock, Proposal
 from app.domain.text import fold
-from app.errors import Conflict, Invalid
-from app.services import arrivals, audit_log, documents, organisations
+from app.errors import Invalid
+from app.services import arrivals, audit_log, documents
 from app.services.access import Principal, readable_org_ids, require_clerk_of
+from app.services.intake_issuer import resolve_issuer
 from app.services.organisations import get_by_code
-from app.services.uploads import CheckedPdf
 
 #: Shown beside every declared copy, signature and stamp, wherever they appear.
 DECLARED = "declared (read from text, not cryptographically verified)"
 #: Text accepted for parsing (characters): far above any real document, bounded for the parser.
 MAX_TEXT = 400_000
-#: Pages of a PDF whose text layer is read.
-MAX_PDF_PAGES = 300
-#: Longest organisation name the register keeps (organisations.name).
-NAME_MAX = 300
-
-
-# -- parsing ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Parsed:
-    """A proposal with what the register knows about it (the issuer, if it holds it)."""
-
-    proposal: Proposal
-    source: str  # "text" | "pdf"
-    issuer_match: Organisation | None
-    pages: int | None = None
-
-    def to_dict(self) -> JSON:
-        """The proposal's keys at the top level (so it can be posted back as it is), plus
-        ``issuer_match`` and ``source``."""
-        data = proposal_dict(self.proposal)
-        org = self.issuer_match
-        data["issuer_match"] = None if org is None else {
-            "code": org.code, "name": org.name, "family": org.family, "external": org.external}
-        data["source"] = {"kind": self.source, "pages": self.pages}
-        return data
-
-
-def proposal_dict(proposal: Proposal) -> JSON:
-    """``Proposal.to_dict()`` with every signature box marked declared, and ``declared`` saying
-    what that means (the JSON of ``POST /intake/parse`` and ``vanthu intake --json``)."""
-    data = proposal.to_dict()
-    data["declared"] = DECLARED
-    for block in data["copies"]:
-        if block["signature"] is not None:
-            block["signature"]["status"] = DECLARED
-    if data["signature"] is not None:
-        data["signature"]["status"] = DECLARED
-    return data
-
-
-def pdf_text(pdf: CheckedPdf) -> str:
-    """The PDF's text layer; a scan without one is a 422 that says so."""
-    from pypdf import PdfReader
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(io.BytesIO(pdf.data), strict=False)
-        pages = [page.extract_text() or "" for page in reader.pages[:MAX_PDF_PAGES]]
-    except Exception as exc:  # a PDF check_pdf accepted but pypdf cannot read: no text layer
-        raise Invalid(f"the PDF's text could not be read ({type(exc).__name__}); post the text "
-                      "instead", field="file") from exc
-    text = "\n".join(pages)
-    if not text.strip():
-        raise Invalid(f"the PDF has no text layer ({pdf.page_count} page(s) of images, a scan): "
-                      "run OCR on it and post the text as {\"text\": ...}", field="file")
-    return text
-
-
-def parse(ctx: AppContext, text: str, *, source: str = "text",
-          pages: int | None = None) -> Parsed:
-    if not text.strip():
-        raise Invalid("the text is empty", field="text")
-    if len(text) > MAX_TEXT:
-        raise Invalid(f"the text has {len(text)} characters; at most {MAX_TEXT} are read",
-                      field="text")
-    proposal = parse_text(text)
-    with ctx.reading() as s:
-        match = match_issuer(s, proposal.issuer, proposal.issuer_parent)
-    return Parsed(proposal=proposal, source=source, issuer_match=match, pages=pages)
-
-
-def parse_pdf(ctx: AppContext, pdf: CheckedPdf) -> Parsed:
-    return parse(ctx, pdf_text(pdf), source="pdf", pages=pdf.page_count)
-
-
-def full_name(issuer: str | None, parent: str | None) -> str | None:
-    """The issuer's name with its parent, unit first: "VĂN PHÒNG" + "TỈNH ỦY ĐẮK NÔNG"."""
-    if not issuer:
-        return None
-    return f"{issuer} {parent}" if parent else issuer
-
-
-def match_issuer(session: Session, issuer: str | None, parent: str | None) -> Organisation | None:
-    """The one organisation whose name is the issuer's (diacritics and case aside), alone or
-    with its parent; None when there is none or more than one."""
-    wanted = {fold(n) for n in (issuer, full_name(issuer, parent)) if n}
-    if not wanted:
-        return None
-    hits = [o for o in session.scalars(select(Organisation)) if fold(o.name) in wanted]
-    return hits[0] if len(hits) == 1 else None
 
 
 # -- confirming -------------------------------------------------------------------------------
@@ -197,57 +103,6 @@ def _type_code(p: Proposal, family: str) -> str | None:
                           field="proposal.doc_type")
         return by_name.code
     return None
-
-
-def _resolve_issuer(work: Work, who: Principal, p: Proposal,
-                    choices: Choices) -> tuple[Organisation, bool]:
-    s = work.session
-    if choices.create_issuer:
-        if not choices.issuer_code:
-            raise Invalid("create_issuer needs the new organisation's code (issuer_code)",
-                          field="issuer_code")
-        return _create_issuer(work, who, p, choices), True
-    if choices.issuer_code:
-        org = s.scalar(select(Organisation).where(Organisation.code == choices.issuer_code))
-        if org is None:
-            raise Invalid(f"no organisation with code {choices.issuer_code!r}; to add it, confirm "
-                          "with create_issuer: true", field="issuer_code")
-        return org, False
-    org = match_issuer(s, p.issuer, p.issuer_parent)
-    if org is None:
-        raise Invalid(f"the issuer {full_name(p.issuer, p.issuer_parent)!r} is not in the system: "
-                      "accept creating it (create_issuer: true with issuer_code) or name an "
-                      "existing organisation (issuer_code)", field="issuer")
-    return org, False
-
-
-def _create_issuer(work: Work, who: Principal, p: Proposal, choices: Choices) -> Organisation:
-    s = work.session
-    code = str(choices.issuer_code)
-    if s.scalar(select(Organisation.id).where(Organisation.code == code)) is not None:
-        raise Conflict(f"organisation code {code!r} is taken; confirm with issuer_code={code!r} "
-                       "and create_issuer: false to use it", field="issuer_code",
-                       existing=f"/orgs/{code}")
-    name = choices.issuer_name or full_name(p.issuer, p.issuer_parent)
-    if not name or len(name) > NAME_MAX:
-        raise Invalid(f"the new issuer needs a name (issuer_name) of at most {NAME_MAX} "
-                      "characters", field="issuer_name")
-    same = match_issuer(s, name, None)
-    if same is not None:
-        raise Conflict(f"an organisation named {same.name!r} exists ({same.code}); confirm with "
-                       f"issuer_code={same.code!r} instead of creating another",
-                       field="issuer_name", existing=f"/orgs/{same.code}")
-    family = choices.issuer_family or p.family
-    if family not in ("party", "state"):
-        raise Invalid("the new issuer needs a family (issuer_family: party or state)",
-                      field="issuer_family")
-    org = Organisation(code=code, name=name, family=family, external=True)
-    s.add(org)
-    s.flush()
-    audit_log.record(s, who, AuditAction.ORGANISATION_CREATED, "organisation", org.code,
-                     after=organisations.snapshot(org),
-                     details={"via": "intake", "by_office": who.org_code})
-    return org
 
 
 def _document_input(p: Proposal, type_code: str | None) -> documents.DocumentInput:
@@ -326,7 +181,7 @@ def confirm(ctx: AppContext, who: Principal, org_code: str, proposal: Proposal,
         org = get_by_code(s, org_code)
         require_clerk_of(who, org)
         _check(proposal, choices)
-        issuer, created = _resolve_issuer(work, who, proposal, choices)
+        issuer, created = resolve_issuer(work, who, proposal, choices)
         type_code = _type_code(proposal, issuer.family)
         try:
             doc, doc_created = documents.find_or_create(

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Float, Integer, and_, exists, literal, or_, select, text
+from sqlalchemy import ColumnElement, Float, Integer, and_, exists, literal, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql import Select
 
 from app.context import AppContext
 from app.db import Arrival, CertifiedCopy, Dispatch, Document, Organisation
-from app.db.filters import Equals, Since, Until, VisibleTo, apply
+from app.db.filters import Equals, Since, StatementFilter, Until, VisibleTo, Where, apply
 from app.domain.search_text import fts5_query, tsquery
 from app.errors import Invalid
 from app.services.access import Principal, readable_org_ids
@@ -80,6 +80,35 @@ def _hits(session: Session, query: str) -> Select[tuple[int, float]] | None:
     return select(hits.c.document_id, hits.c.score)
 
 
+def _in_registers(flt: SearchFilter, orgs: set[int]) -> ColumnElement[bool]:
+    """The document is in a register of `orgs`: the one asked for (the incoming one when the
+    filter is a status), else any of the three."""
+    arrival_ok = [Arrival.document_id == Document.id, Arrival.organisation_id.in_(orgs)]
+    if flt.status is not None:
+        arrival_ok.append(Arrival.status == flt.status)
+    in_register = {
+        "arrival": exists().where(*arrival_ok),
+        "dispatch": exists().where(Dispatch.document_id == Document.id,
+                                   Dispatch.organisation_id.in_(orgs)),
+        "copy": exists().where(CertifiedCopy.document_id == Document.id,
+                               CertifiedCopy.organisation_id.in_(orgs)),
+    }
+    if flt.register is not None:
+        return in_register[flt.register]
+    if flt.status is not None:
+        return in_register["arrival"]
+    return or_(*in_register.values())
+
+
+def _document_filters(flt: SearchFilter, who: Principal) -> tuple[StatementFilter | None, ...]:
+    """The caller's clearance, then the filter's confidentiality, type, issuer and dates."""
+    issuer = None if not flt.issuer_code else Where(
+        Document.issuer.has(Organisation.code == flt.issuer_code))
+    return (VisibleTo(who.visible_levels()), Equals(Document.confidentiality, flt.confidentiality),
+            Equals(Document.type_code, flt.type_code), issuer,
+            Since(Document.issued_on, flt.date_from), Until(Document.issued_on, flt.date_to))
+
+
 def search(ctx: AppContext, who: Principal, flt: SearchFilter, *,
            after: tuple[float, int] | None = None,
            limit: int = 20) -> tuple[list[Hit], tuple[float, int] | None]:
@@ -105,28 +134,7 @@ def search(ctx: AppContext, who: Principal, flt: SearchFilter, *,
             # No text: every visible document, newest first (score = -id keeps the keyset).
             score = (-Document.id).cast(Float)  # type: ignore[assignment]
             query = select(Document, score.label("score"))
-        arrival_ok = [Arrival.document_id == Document.id, Arrival.organisation_id.in_(orgs)]
-        if flt.status is not None:
-            arrival_ok.append(Arrival.status == flt.status)
-        in_register = {
-            "arrival": exists().where(*arrival_ok),
-            "dispatch": exists().where(Dispatch.document_id == Document.id,
-                                       Dispatch.organisation_id.in_(orgs)),
-            "copy": exists().where(CertifiedCopy.document_id == Document.id,
-                                   CertifiedCopy.organisation_id.in_(orgs)),
-        }
-        if flt.register is not None:
-            query = query.where(in_register[flt.register])
-        elif flt.status is not None:
-            query = query.where(in_register["arrival"])
-        else:
-            query = query.where(or_(*in_register.values()))
-        query = apply(query, VisibleTo(who.visible_levels()),
-                      Equals(Document.confidentiality, flt.confidentiality),
-                      Equals(Document.type_code, flt.type_code),
-                      Since(Document.issued_on, flt.date_from), Until(Document.issued_on, flt.date_to))
-        if flt.issuer_code:
-            query = query.where(Document.issuer.has(Organisation.code == flt.issuer_code))
+        query = apply(query.where(_in_registers(flt, orgs)), *_document_filters(flt, who))
         if after is not None:
             last_score, last_id = after
             query = query.where(or_(score > literal(last_score),

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.render.register_book import columns, csv_columns
+from app.render.register_forms import columns, csv_columns
 from tests.books.conftest import read_csv, register
 from tests.factories import seed_arrival_body, set_clock
 from tests.render.conftest import Poppler, squash

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from app.db import AuditEvent
-from app.render.register_book import columns
-from app.services.register_books import masked_summary
+from app.render.register_forms import columns
+from app.services.register_book_rows import masked_summary
 from tests.books.conftest import read_csv, register
 from tests.factories import (
     APPROVE_VPDUK,

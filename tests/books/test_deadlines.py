@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.services.deadlines import CSV_COLUMNS
-from app.services.register_books import masked_summary
+from app.services.register_book_rows import masked_summary
 from tests.books.conftest import read_csv, register
 from tests.factories import seed_arrival_body
 

@@ -8,9 +8,9 @@ import tracemalloc
 from typing import Any
 
 from app.domain.numbering import RegisterKind
-from app.render.register_book import write_register_csv
+from app.render.register_csv import write_register_csv
 from app.services import register_books, tokens
-from app.services.register_books import BookQuery
+from app.services.register_book_queries import BookQuery
 from tests.books.conftest import bulk_arrivals, read_csv, register
 from tests.factories import seed_arrival_body, set_clock
 from tests.render.conftest import Poppler, squash

@@ -56,7 +56,7 @@ ROUTES: list[tuple[str, str, str, Callable[[Any, Any], Send], int]] = [
     ("arrival with file", "app.services.arrivals", "register", _arrival_with_file, 201),
     ("scan on file", "app.services.scans", "upload", _scan_on_file, 201),
     ("verify", "app.services.verification", "verify_upload", _verify, 200),
-    ("intake parse", "app.services.intake", "parse_pdf", _intake, 200),
+    ("intake parse", "app.services.intake_parse", "parse_pdf", _intake, 200),
 ]
 
 

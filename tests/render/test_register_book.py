@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.render.register_book import (
+from app.render.register_book import write_register_pdf
+from app.render.register_csv import write_register_csv
+from app.render.register_forms import (
     ArrivalRow,
     CopyRow,
     DispatchRow,
@@ -18,8 +20,6 @@ from app.render.register_book import (
     columns,
     format_cell,
     row_cells,
-    write_register_csv,
-    write_register_pdf,
 )
 from tests.render.conftest import Poppler, squash
 

@@ -19,6 +19,7 @@ from app.api.schemas.common import Day
 from app.domain.numbering import RegisterKind
 from app.render.register_book import write_register_pdf
 from app.services import deadlines, register_books
+from app.services.register_book_queries import BookQuery
 
 router = APIRouter(tags=["registers"])
 
@@ -62,7 +63,7 @@ def register_book(
     date_to: date | None = None,
     volume: Annotated[int, Query(ge=1, le=9999, description="quyển số")] = 1,
 ) -> StreamingResponse:
-    book = register_books.open_book(ctx, who, code, register_books.BookQuery(
+    book = register_books.open_book(ctx, who, code, BookQuery(
         kind=RegisterKind(kind), year=year, term=term, date_from=date_from, date_to=date_to,
         volume=volume))
     headers = {"X-Register-Rows": str(book.count)}

@@ -25,7 +25,7 @@ from app.api.schemas.intake import (
 )
 from app.api.uploads import read_pdf
 from app.errors import Invalid, UnsupportedMedia
-from app.services import intake
+from app.services import intake, intake_parse
 
 router = APIRouter(tags=["intake"])
 
@@ -58,11 +58,11 @@ def _parse_json(raw: bytes) -> ParseIn:
         raise Invalid(f"{where}: {first['msg']}", field=where) from exc
 
 
-async def _parsed(ctx: Ctx, request: Request) -> intake.Parsed:
+async def _parsed(ctx: Ctx, request: Request) -> intake_parse.Parsed:
     kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if kind == "application/json":
         body = _parse_json(await request.body())
-        return await run_in_threadpool(intake.parse, ctx, body.text)
+        return await run_in_threadpool(intake_parse.parse, ctx, body.text)
     if kind not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise UnsupportedMedia(f"send JSON {{\"text\": …}} or multipart with a PDF (file); got "
                                f"{kind or 'no content type'}", field="file")
@@ -71,9 +71,9 @@ async def _parsed(ctx: Ctx, request: Request) -> intake.Parsed:
         upload, text = form.get("file"), form.get("text")
         if isinstance(upload, UploadFile):
             pdf = await run_in_threadpool(read_pdf, ctx, upload)
-            return await run_in_threadpool(intake.parse_pdf, ctx, pdf)
+            return await run_in_threadpool(intake_parse.parse_pdf, ctx, pdf)
         if isinstance(text, str):
-            return await run_in_threadpool(intake.parse, ctx, text)
+            return await run_in_threadpool(intake_parse.parse, ctx, text)
     finally:
         await form.close()
     raise Invalid("the form has neither a PDF (file) nor a text field", field="file")

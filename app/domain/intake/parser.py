@@ -91,12 +91,8 @@ def _doc_type(
     return None
 
 
-def _read_original(lines: list[Line], end: int, p: Proposal) -> int:
-    """Fill `p` from the original document in lines [0, end); return its last line."""
-    ev = p.evidence
-    type_line = find_type_line(lines, 0, end)
-    addressees = find_list(lines, 0, end, addressees=True)
-    summary = find_summary(lines, 0, type_line.index if type_line else end)
+def _header_end(end: int, type_line: TypeLine | None, addressees: RecipientList | None) -> int:
+    """Where the header stops: at the type line or the addressees' heading, whichever is first."""
     header_end = end
     for candidate in (
         type_line.index if type_line else None,
@@ -104,8 +100,15 @@ def _read_original(lines: list[Line], end: int, p: Proposal) -> int:
     ):
         if candidate is not None:
             header_end = min(header_end, candidate)
+    return header_end
 
-    used: set[int] = set()
+
+def _fill_number_date_marks(
+    lines: list[Line], header_end: int, end: int, p: Proposal, used: set[int]
+) -> NumberLine | None:
+    """Số và ký hiệu, place and date, and the marks (confidentiality, urgency); adds their lines
+    to `used` and returns the number line."""
+    ev = p.evidence
     number = find_number_line(lines, 0, header_end) or find_number_line(lines, 0, end)
     if number is not None:
         p.number, p.notation, p.symbol = number.parsed.number, number.notation, number.symbol
@@ -121,7 +124,14 @@ def _read_original(lines: list[Line], end: int, p: Proposal) -> int:
         if getattr(p, mark.field) is None:
             setattr(p, mark.field, mark.value)
             ev[mark.field] = Evidence.of(lines[mark.index])
+    return number
 
+
+def _fill_title(
+    lines: list[Line], type_line: TypeLine | None, summary: Title | None, end: int, p: Proposal,
+    used: set[int]
+) -> Title | None:
+    """The trích yếu: after the type line, else the "V/v" summary of a công văn."""
     title: Title | None = None
     if type_line is not None:
         used.add(type_line.index)
@@ -130,9 +140,15 @@ def _read_original(lines: list[Line], end: int, p: Proposal) -> int:
         title = summary
     if title is not None:
         p.title = title.text
-        ev["title"] = Evidence.of(lines[title.index])
+        p.evidence["title"] = Evidence.of(lines[title.index])
         used.update(title.indexes)
+    return title
 
+
+def _fill_issuer(lines: list[Line], header_end: int, used: set[int], p: Proposal) -> None:
+    """The national heading and the issuer (with its parent) from the header's upper-case lines
+    that are not the number, date, marks or title."""
+    ev = p.evidence
     candidates = [i for i in range(header_end) if i not in used and lines[i].is_upper]
     header = read_header(lines, candidates)
     p.national_heading = header.national_heading
@@ -143,6 +159,11 @@ def _read_original(lines: list[Line], end: int, p: Proposal) -> int:
     if header.parent_index is not None:
         ev["issuer_parent"] = Evidence.of(lines[header.parent_index])
 
+
+def _fill_family_and_type(
+    lines: list[Line], number: NumberLine | None, type_line: TypeLine | None, p: Proposal
+) -> None:
+    """The family (from the notation, else the national heading) and the document type."""
     family = number.parsed.family if number else None
     if family is None and p.national_heading:
         family = Family.PARTY if p.national_heading.startswith("ĐẢNG") else Family.STATE
@@ -153,12 +174,12 @@ def _read_original(lines: list[Line], end: int, p: Proposal) -> int:
         from_number = number is not None and (number.parsed.type_code or type_line is None)
         source = number if from_number else type_line
         if source is not None:
-            ev["doc_type"] = Evidence.of(lines[source.index])
+            p.evidence["doc_type"] = Evidence.of(lines[source.index])
 
-    body_start = max(title.indexes) + 1 if title else header_end
-    if addressees is not None:
-        p.addressees = addressees.items
-        ev["addressees"] = Evidence.of(lines[addressees.heading_index])
+
+def _fill_tail(lines: list[Line], body_start: int, end: int, p: Proposal) -> _Tail:
+    """Nơi nhận and the signer block at the end of the original."""
+    ev = p.evidence
     tail = _tail(lines, body_start, end)
     if tail.recipients is not None:
         p.recipients = tail.recipients.items
@@ -172,15 +193,42 @@ def _read_original(lines: list[Line], end: int, p: Proposal) -> int:
         ):
             if index is not None:
                 ev[key] = Evidence.of(lines[index])
+    return tail
 
-    cited_in = [i for i in range(title.index if title else header_end, tail.last + 1)]
+
+def _fill_citations_and_signature(lines: list[Line], first: int, last: int, p: Proposal) -> None:
+    """The documents the text cites in lines [first, last], and the original's digital
+    signature box (the first in lines [0, last])."""
+    ev = p.evidence
+    cited_in = [i for i in range(first, last + 1)]
     own = {p.notation} if p.notation else set()
     for n, cited in enumerate(find_citations(lines, cited_in, own)):
         p.references.append(Reference(cited.notation, cited.date))
         ev[f"references.{n}"] = Evidence.of(lines[cited.index])
-    for sig in find_signatures(lines, 0, tail.last + 1)[:1]:
+    for sig in find_signatures(lines, 0, last + 1)[:1]:
         p.signature = sig.block
         ev["signature"] = Evidence.of(lines[sig.index])
+
+
+def _read_original(lines: list[Line], end: int, p: Proposal) -> int:
+    """Fill `p` from the original document in lines [0, end); return its last line."""
+    type_line = find_type_line(lines, 0, end)
+    addressees = find_list(lines, 0, end, addressees=True)
+    summary = find_summary(lines, 0, type_line.index if type_line else end)
+    header_end = _header_end(end, type_line, addressees)
+
+    used: set[int] = set()
+    number = _fill_number_date_marks(lines, header_end, end, p, used)
+    title = _fill_title(lines, type_line, summary, end, p, used)
+    _fill_issuer(lines, header_end, used, p)
+    _fill_family_and_type(lines, number, type_line, p)
+
+    body_start = max(title.indexes) + 1 if title else header_end
+    if addressees is not None:
+        p.addressees = addressees.items
+        p.evidence["addressees"] = Evidence.of(lines[addressees.heading_index])
+    tail = _fill_tail(lines, body_start, end, p)
+    _fill_citations_and_signature(lines, title.index if title else header_end, tail.last, p)
     return tail.last
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -24,15 +25,9 @@ def _row(label: str, value: Any, line: int | None = None) -> str:
     return f"  {label:<18} {_value(value)}{where}"
 
 
-def render_text(p: Proposal) -> str:
-    d = p.to_dict()
-    ev = p.evidence
-
-    def at(key: str) -> int | None:
-        return ev[key].line if key in ev else None
-
-    out = ["Văn bản (original)"]
-    out += [
+def _original_rows(d: dict[str, Any], at: Callable[[str], int | None]) -> list[str]:
+    """The original's fields, each with the line it was read from."""
+    return [
         _row("Cơ quan ban hành", d["issuer"], at("issuer")),
         _row("Cơ quan chủ quản", d["issuer_parent"], at("issuer_parent")),
         _row("Số, ký hiệu", d["notation"], at("notation")),
@@ -60,6 +55,11 @@ def render_text(p: Proposal) -> str:
         _row("Độ mật", d["confidentiality"], at("confidentiality")),
         _row("Độ khẩn", d["urgency"], at("urgency")),
     ]
+
+
+def _stamp_rows(d: dict[str, Any], at: Callable[[str], int | None]) -> list[str]:
+    """Each arrival stamp (dấu ĐẾN) the text bears."""
+    out: list[str] = []
     for n, stamp in enumerate(d["arrival_stamps"]):
         out.append(f"Dấu ĐẾN #{n + 1}")
         out.append(_row("Cơ quan", stamp["office"], at(f"arrival_stamps.{n}.office")))
@@ -67,6 +67,12 @@ def render_text(p: Proposal) -> str:
         out.append(_row("Ngày đến", stamp["date"], at(f"arrival_stamps.{n}.date")))
         if stamp["routing"]:
             out.append(_row("Chuyển", stamp["routing"], at(f"arrival_stamps.{n}.routing")))
+    return out
+
+
+def _copy_rows(d: dict[str, Any], at: Callable[[str], int | None]) -> list[str]:
+    """Each copy block (bản sao) the text bears, with its declared signature box."""
+    out: list[str] = []
     for n, copy in enumerate(d["copies"]):
         out.append(f"Bản sao #{n + 1} ({copy['kind']})")
         out.append(_row("Cơ quan sao", copy["office"], at(f"copies.{n}.office")))
@@ -93,6 +99,17 @@ def render_text(p: Proposal) -> str:
         out.append(_row("Nơi nhận", copy["recipients"], at(f"copies.{n}.recipients")))
         if copy["signature"]:
             out.append(_signature_row(copy["signature"], at(f"copies.{n}.signature")))
+    return out
+
+
+def render_text(p: Proposal) -> str:
+    d = p.to_dict()
+    ev = p.evidence
+
+    def at(key: str) -> int | None:
+        return ev[key].line if key in ev else None
+
+    out = ["Văn bản (original)", *_original_rows(d, at), *_stamp_rows(d, at), *_copy_rows(d, at)]
     if d["signature"]:
         out.append("Chữ ký số của văn bản")
         out.append(_signature_row(d["signature"], at("signature")))
