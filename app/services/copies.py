@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.context import AppContext
-from app.db import CertifiedCopy, CopyRequest, Document, Organisation, Recipient
+from app.db import CertifiedCopy, CopyRequest, Document, Organisation
 from app.db.filters import Equals, InOrganisation, InYear, KeysetPage, VisibleTo, apply
 from app.db.loads import COPY_LOADS
 from app.domain.audit_actions import AuditAction
