@@ -334,7 +334,8 @@ def update(ctx: AppContext, who: Principal, arrival_id: int, changes: dict[str, 
         if "routed_to" in changes and changes["routed_to"] and "status" not in changes \
                 and arrival.status == ArrivalStatus.RECEIVED:
             new_status = ArrivalStatus.ROUTED
-        if not ArrivalStatus(arrival.status).can_become(ArrivalStatus(new_status)):
+        if new_status is None or not ArrivalStatus(arrival.status).can_become(
+                ArrivalStatus(new_status)):
             raise Conflict(f"status cannot go from {arrival.status} to {new_status}",
                            field="status")
         if new_status == ArrivalStatus.ROUTED and not (changes.get("routed_to") or arrival.routed_to):
