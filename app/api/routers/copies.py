@@ -27,7 +27,6 @@ from app.api.schemas.registers import DocumentOut
 from app.api.uploads import read_pdf
 from app.errors import NotFound
 from app.services import copies, copy_requests, distribution, revocation, scans, verification
-from app.services.dispatches import RecipientInput
 
 router = APIRouter(tags=["copies"])
 
@@ -35,11 +34,7 @@ router = APIRouter(tags=["copies"])
 @router.post("/orgs/{code}/copy-requests", status_code=status.HTTP_201_CREATED,
              response_model=CopyRequestOut, summary="Ask the office for a certified copy")
 def request_copy(code: str, body: CopyRequestIn, ctx: Ctx, who: Caller) -> CopyRequestOut:
-    return CopyRequestOut.model_validate(copy_requests.create(ctx, who, code, copy_requests.RequestInput(
-        kind=CopyKind(body.kind), reason=body.reason, document_id=body.document_id,
-        copy_id=body.copy_id, pages=body.pages, excerpt=body.excerpt,
-        recipients=[RecipientInput(r.org_code, r.name) for r in body.recipients],
-        copies_count=body.copies_count, requesting_unit=body.requesting_unit)))
+    return CopyRequestOut.model_validate(copy_requests.create(ctx, who, code, body))
 
 
 @router.get("/orgs/{code}/copy-requests", response_model=CopyRequestPage)
@@ -70,9 +65,7 @@ def get_copy_request(request_id: PathId, ctx: Ctx, who: Caller) -> CopyRequestOu
              response_model=CopyOut, responses=errors(409, 503, 507),
              summary="Approve a request: the copy is numbered, signed and sent, or nothing happens")
 def approve_copy_request(request_id: PathId, body: ApproveIn, ctx: Ctx, who: Caller) -> CopyOut:
-    return CopyOut.model_validate(copies.approve(ctx, who, request_id, copies.IssueInput(
-        signer_title=body.signer_title, signer_name=body.signer_name,
-        signer_authority=body.signer_authority, archive_line=body.archive_line)))
+    return CopyOut.model_validate(copies.approve(ctx, who, request_id, body))
 
 
 @router.post("/copy-requests/{request_id}/refuse", response_model=CopyRequestOut,

@@ -33,27 +33,8 @@ from app.api.uploads import read_pdf
 from app.domain.numbering import RegisterKind
 from app.errors import Invalid
 from app.services import arrivals, corrections, deadlines, dispatches, registers
-from app.services.documents import DocumentInput, Reference
-from app.services.duplicates import DuplicateOverride
 
 router = APIRouter(tags=["registers"])
-
-
-def _arrival_input(body: ArrivalIn) -> arrivals.ArrivalInput:
-    d = body.document
-    return arrivals.ArrivalInput(
-        issuer_code=body.issuer_code,
-        document=DocumentInput(
-            notation=d.notation, issued_on=d.issued_on, title=d.title, type_code=d.type_code,
-            place=d.place, signer_authority=d.signer_authority, signer_title=d.signer_title,
-            signer_name=d.signer_name, confidentiality=d.confidentiality, urgency=d.urgency,
-            page_count=d.page_count,
-            references=[Reference(r.notation, r.issued_on) for r in d.references]),
-        received_at=body.received_at, sender=body.sender, routed_to=body.routed_to,
-        deadline=body.deadline, file_code=body.file_code, note=body.note,
-        late_reason=body.late_reason,
-        duplicate_override=None if body.duplicate_override is None else DuplicateOverride(
-            body.duplicate_override.field, body.duplicate_override.reason))
 
 
 def _parse_metadata(raw: str) -> ArrivalIn:
@@ -73,7 +54,7 @@ def _parse_metadata(raw: str) -> ArrivalIn:
              response_model=ArrivalOut, summary="Register an incoming document (số đến)",
              responses=errors(409))
 def register_arrival(code: str, body: ArrivalIn, ctx: Ctx, who: Caller) -> ArrivalOut:
-    return ArrivalOut.model_validate(arrivals.register(ctx, who, code, _arrival_input(body)))
+    return ArrivalOut.model_validate(arrivals.register(ctx, who, code, body))
 
 
 @router.post("/orgs/{code}/arrivals/with-file", status_code=status.HTTP_201_CREATED,
@@ -86,7 +67,7 @@ def register_arrival_with_file(
 ) -> ArrivalOut:
     body = _parse_metadata(metadata)
     pdf = read_pdf(ctx, file)
-    return ArrivalOut.model_validate(arrivals.register(ctx, who, code, _arrival_input(body), pdf))
+    return ArrivalOut.model_validate(arrivals.register(ctx, who, code, body, pdf))
 
 
 @router.get("/orgs/{code}/arrivals", response_model=ArrivalPage)
@@ -140,20 +121,10 @@ def cancel_arrival(arrival_id: PathId, body: CancelIn, ctx: Ctx, who: Caller) ->
     return ArrivalOut.model_validate(corrections.cancel_arrival(ctx, who, arrival_id, body.reason))
 
 
-def _dispatch_input(body: DispatchIn) -> dispatches.DispatchInput:
-    return dispatches.DispatchInput(
-        type_code=body.type_code, title=body.title, issued_on=body.issued_on, unit=body.unit,
-        signer_authority=body.signer_authority, signer_title=body.signer_title,
-        signer_name=body.signer_name, confidentiality=body.confidentiality,
-        urgency=body.urgency,
-        recipients=[dispatches.RecipientInput(r.org_code, r.name) for r in body.recipients],
-        archive_unit=body.archive_unit, copies_count=body.copies_count, note=body.note)
-
-
 @router.post("/orgs/{code}/dispatches", status_code=status.HTTP_201_CREATED,
              response_model=DispatchOut, summary="Register an outgoing document (số đi)")
 def register_dispatch(code: str, body: DispatchIn, ctx: Ctx, who: Caller) -> DispatchOut:
-    return DispatchOut.model_validate(dispatches.register(ctx, who, code, _dispatch_input(body)))
+    return DispatchOut.model_validate(dispatches.register(ctx, who, code, body))
 
 
 @router.get("/orgs/{code}/dispatches", response_model=DispatchPage)

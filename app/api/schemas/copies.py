@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import AliasPath, BaseModel, ConfigDict, Field, computed_field
 
-from app.api.schemas.common import CopyKind, CopyRequestStatus, Line200, Page, RowId, ShortText, Strict, Text
-from app.api.schemas.registers import RecipientIn, RecipientOut
+from app.api.schemas.common import CopyKind, CopyRequestStatus, Page, Strict, Text
+from app.api.schemas.registers import RecipientOut
 from app.domain.dates import format_signing_time
-from app.services.copy_requests import MAX_RECIPIENTS
-
-
-class CopyRequestIn(Strict):
-    kind: CopyKind = Field(description="SAO_Y (sao y), SAO_LUC (sao lục), TRICH_SAO (trích sao)")
-    document_id: RowId | None = Field(None, description="copy the document the office holds")
-    copy_id: RowId | None = Field(None, description="or copy a certified copy the office received")
-    pages: list[Annotated[int, Field(ge=1, le=2000)]] | None = Field(None, max_length=2000,
-                                    description="trích sao: the 1-based pages to reproduce")
-    excerpt: Text | None = Field(None, description="trích sao: the part, in words")
-    reason: Text
-    recipients: list[RecipientIn] = Field(min_length=1, max_length=MAX_RECIPIENTS,
-                                          description="nơi nhận: org_code or a printed name")
-    copies_count: int = Field(1, ge=1, le=500, description="số lượng bản")
-    requesting_unit: Line200 | None = None
-
-
-class ApproveIn(Strict):
-    signer_title: Line200 = Field(examples=["CHÁNH VĂN PHÒNG"])
-    signer_name: Line200 = Field(examples=["Lê Văn Chiến"])
-    signer_authority: Line200 | None = Field(None, examples=["KT. CHÁNH VĂN PHÒNG"])
-    archive_line: ShortText = Field("Lưu VT", description="the last nơi nhận line",
-                                    examples=["Lưu Văn phòng Tỉnh ủy"])
+from app.services.copies import ApproveIn as ApproveIn
+from app.services.copy_requests import CopyRequestIn as CopyRequestIn
 
 
 class RefuseIn(Strict):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import AliasPath, BaseModel, ConfigDict, Field, computed_field, model_validator
 
@@ -17,7 +17,6 @@ from app.api.schemas.common import (
     Line10,
     Line40,
     Line60,
-    Line100,
     Line200,
     Page,
     RegisterKind,
@@ -26,51 +25,12 @@ from app.api.schemas.common import (
     Text,
     Urgency,
 )
-
-
-class ReferenceIn(Strict):
-    notation: Line60
-    issued_on: Day | None = None
-
-
-class DocumentIn(Strict):
-    notation: Line60 = Field(description="số và ký hiệu as written: 160-TB/TW, 05/QĐ-UBND")
-    issued_on: Day
-    title: Text = Field(description="trích yếu")
-    type_code: Line10 | None = None
-    place: Line100 | None = None
-    signer_authority: Line200 | None = Field(None, examples=["T/M BỘ CHÍNH TRỊ"])
-    signer_title: Line200 | None = None
-    signer_name: Line200 | None = None
-    confidentiality: Confidentiality = Confidentiality.NONE
-    urgency: Urgency = Urgency.THUONG
-    page_count: int | None = Field(None, ge=1, le=100000)
-    references: list[ReferenceIn] = Field(default_factory=list, max_length=200)
-
-
-class DuplicateOverrideIn(Strict):
-    """Register a document although the office holds one with the same số and ký hiệu."""
-
-    field: Literal["issued_on"] = Field(description="the field that differs from the entry "
-                                                    "already in the register")
-    reason: Text = Field(description="why this is another document; kept in the audit log",
-                         examples=["văn bản ban hành lại, ngày khác, cùng số"])
-
-
-class ArrivalIn(Strict):
-    issuer_code: Code = Field(description="code of the issuing organisation (e.g. TW)")
-    document: DocumentIn
-    received_at: Instant | None = Field(None, description="defaults to now (server clock)")
-    sender: ShortText | None = None
-    routed_to: ShortText | None = Field(None, description="chuyển: unit or person")
-    deadline: Day | None = Field(None, description="hạn giải quyết")
-    file_code: Line40 | None = None
-    note: Text | None = None
-    late_reason: Text | None = Field(
-        None, description="a late entry: received before the series' latest receipt, and why "
-                          "it is registered now (at least 10 characters)")
-    duplicate_override: DuplicateOverrideIn | None = Field(
-        None, description="only after a 409 naming an entry with the same số and ký hiệu")
+from app.services.arrivals import ArrivalIn as ArrivalIn
+from app.services.dispatches import DispatchIn as DispatchIn
+from app.services.dispatches import RecipientIn as RecipientIn
+from app.services.documents import DocumentIn as DocumentIn
+from app.services.documents import ReferenceIn as ReferenceIn
+from app.services.duplicates import DuplicateOverrideIn as DuplicateOverrideIn
 
 
 class ArrivalPatch(Strict):
@@ -218,28 +178,6 @@ class ArrivalOut(BaseModel):
 
 class ArrivalPage(Page):
     items: list[ArrivalOut]
-
-
-class RecipientIn(Strict):
-    org_code: Code | None = None
-    name: ShortText | None = None
-
-
-class DispatchIn(Strict):
-    type_code: Line10 | None = Field(None, description="TB, QĐ, CV …; none for a State công văn")
-    title: Text
-    issued_on: Day | None = Field(None, description="defaults to today (Vietnam time)")
-    unit: Code | None = Field(None, max_length=10,
-                              description="drafting unit of a State công văn (05/BNV-VP)")
-    signer_authority: Line200 | None = None
-    signer_title: Line200 | None = None
-    signer_name: Line200 | None = None
-    confidentiality: Confidentiality = Confidentiality.NONE
-    urgency: Urgency = Urgency.THUONG
-    recipients: list[RecipientIn] = Field(default_factory=list, max_length=500)
-    archive_unit: Line200 | None = None
-    copies_count: int | None = Field(None, ge=1, le=100000)
-    note: Text | None = None
 
 
 class RecipientOut(BaseModel):
