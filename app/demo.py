@@ -28,8 +28,8 @@ from app.domain.numbering import RegisterKind
 from app.render.original import render_original, seed_original_layout
 from app.services import arrivals, audit_log, copies, copy_requests, registers, tokens
 from app.services.access import Principal
-from app.services.dispatches import RecipientInput
-from app.services.documents import DocumentInput, Reference
+from app.services.dispatches import RecipientIn
+from app.services.documents import DocumentIn, ReferenceIn
 from app.services.uploads import CheckedPdf, check_pdf
 
 #: The seed: 160-TB/TW and the two sao lục made of it (a public Party notice).
@@ -79,7 +79,7 @@ PEOPLE = (
     ("department_vpduk", "Phòng Tổng hợp, Văn phòng Đảng ủy Khối", "VPDUK", "department", "NONE"),
 )
 
-SEED_DOCUMENT = DocumentInput(
+SEED_DOCUMENT = DocumentIn(
     notation="160-TB/TW",
     issued_on=date(2020, 1, 15),
     type_code="TB",
@@ -88,7 +88,8 @@ SEED_DOCUMENT = DocumentInput(
            "ngày 08/12/2009 của Bộ Chính trị"),
     signer_authority="T/M BỘ CHÍNH TRỊ",
     signer_name="Trần Quốc Vượng",
-    references=[Reference("62-KL/TW", date(2009, 12, 8)), Reference("18-NQ/TW")],
+    references=[ReferenceIn(notation="62-KL/TW", issued_on=date(2009, 12, 8)),
+                ReferenceIn(notation="18-NQ/TW")],
 )
 
 
@@ -151,7 +152,7 @@ def _register_seed_arrival(ctx: AppContext, clerk: str, org_code: str, paper_las
     with _clock_at(ctx, _at(received) + timedelta(minutes=10)):
         registers.continue_from_paper(ctx, who, org_code, RegisterKind.ARRIVAL,
                                       date(2020, 1, 1), paper_last)
-        arrivals.register(ctx, who, org_code, arrivals.ArrivalInput(
+        arrivals.register(ctx, who, org_code, arrivals.ArrivalIn(
             issuer_code="TW", document=SEED_DOCUMENT, received_at=_at(received),
             sender="Văn phòng Trung ương Đảng"), pdf)
 
@@ -179,14 +180,14 @@ def _issue_seed_copies(ctx: AppContext) -> None:
                                       396)
         with ctx.reading() as s:
             doc_id = s.scalars(select(Document.id).where(Document.notation == "160-TB/TW")).one()
-        request = copy_requests.create(ctx, department, "VPTU", copy_requests.RequestInput(
+        request = copy_requests.create(ctx, department, "VPTU", copy_requests.CopyRequestIn(
             kind=CopyKind.SAO_LUC, reason="Phổ biến Thông báo kết luận đến chi bộ",
             document_id=doc_id,
-            recipients=[RecipientInput(name="Các đ/c TUV"),
+            recipients=[RecipientIn(name="Các đ/c TUV"),
                         # the line as printed; delivered to the Đảng ủy Khối's office in the system
-                        RecipientInput(org_code="VPDUK", name="Các Đảng bộ trực thuộc")]))
+                        RecipientIn(org_code="VPDUK", name="Các Đảng bộ trực thuộc")]))
     with _clock_at(ctx, _at("2020-02-04T15:30:15")):
-        first = copies.approve(ctx, clerk, request.id, copies.IssueInput(
+        first = copies.approve(ctx, clerk, request.id, copies.ApproveIn(
             signer_title="CHÁNH VĂN PHÒNG", signer_name="Lê Văn Chiến",
             archive_line="Lưu Văn phòng Tỉnh ủy"))
 
@@ -198,12 +199,12 @@ def _issue_seed_copies(ctx: AppContext) -> None:
     with _clock_at(ctx, _at("2020-02-06T09:00:00")):
         registers.continue_from_paper(ctx, clerk_duk, "VPDUK", RegisterKind.COPY,
                                       date(2020, 2, 6), 29)
-        onward = copy_requests.create(ctx, department_duk, "VPDUK", copy_requests.RequestInput(
+        onward = copy_requests.create(ctx, department_duk, "VPDUK", copy_requests.CopyRequestIn(
             kind=CopyKind.SAO_LUC, reason="Sao gửi các tổ chức cơ sở đảng", copy_id=first.id,
-            recipients=[RecipientInput(name="Thường trực ĐUK"),
-                        RecipientInput(name="Các TCCS đảng")]))
+            recipients=[RecipientIn(name="Thường trực ĐUK"),
+                        RecipientIn(name="Các TCCS đảng")]))
     with _clock_at(ctx, _at("2020-02-06T14:00:23")):
-        copies.approve(ctx, clerk_duk, onward.id, copies.IssueInput(
+        copies.approve(ctx, clerk_duk, onward.id, copies.ApproveIn(
             signer_title="CHÁNH VĂN PHÒNG", signer_name="Nguyễn Khắc Trung"))
 
 

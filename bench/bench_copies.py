@@ -53,7 +53,7 @@ def main() -> None:
     from app.domain.dates import VN_TZ
     from app.services import copies, copy_requests
     from app.services.copy_pdf import CopySpec, manifest_for
-    from app.services.dispatches import RecipientInput
+    from app.services.dispatches import RecipientIn
     from app.settings import Settings
     from app.storage import StagedWrites
     from signing.manifest import sign_manifest
@@ -71,13 +71,13 @@ def main() -> None:
             doc_id = s.scalars(select(Document.id).where(Document.notation == "160-TB/TW")).one()
 
         def request() -> int:
-            return copy_requests.create(ctx, department, "VPTU", copy_requests.RequestInput(
+            return copy_requests.create(ctx, department, "VPTU", copy_requests.CopyRequestIn(
                 kind=CopyKind.SAO_LUC, reason="bench", document_id=doc_id,
-                recipients=[RecipientInput(org_code="VPDUK", name="Các Đảng bộ trực thuộc"),
-                            RecipientInput(name="Các đ/c TUV")])).id
+                recipients=[RecipientIn(org_code="VPDUK", name="Các Đảng bộ trực thuộc"),
+                            RecipientIn(name="Các đ/c TUV")])).id
 
         pending = [request() for _ in range(n)]
-        issue = copies.IssueInput(signer_title="CHÁNH VĂN PHÒNG", signer_name="Lê Văn Chiến")
+        issue = copies.ApproveIn(signer_title="CHÁNH VĂN PHÒNG", signer_name="Lê Văn Chiến")
         whole_rate, whole_ms = timed(lambda: copies.approve(ctx, clerk, pending.pop(), issue), n)
 
         # The parts, on the same inputs, outside the service.

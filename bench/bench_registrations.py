@@ -57,7 +57,7 @@ def setup(folder: Path) -> tuple[object, object, str]:
 def in_process(ctx: object, token: str, n: int) -> tuple[float, list[float]]:
     from app.domain.dates import to_vn
     from app.services import arrivals, tokens
-    from app.services.documents import DocumentInput
+    from app.services.documents import DocumentIn
 
     who = tokens.authenticate(ctx, token)  # type: ignore[arg-type]
     today = to_vn(datetime.now(UTC)).date()  # registers number only into the running year
@@ -65,8 +65,8 @@ def in_process(ctx: object, token: str, n: int) -> tuple[float, list[float]]:
     start = time.perf_counter()
     for i in range(n):
         t0 = time.perf_counter()
-        arrivals.register(ctx, who, "VPTU", arrivals.ArrivalInput(  # type: ignore[arg-type]
-            issuer_code="TW", document=DocumentInput(
+        arrivals.register(ctx, who, "VPTU", arrivals.ArrivalIn(  # type: ignore[arg-type]
+            issuer_code="TW", document=DocumentIn(
                 notation=f"{i + 1}-CV/TW", issued_on=today, title=f"Công văn {i}")))
         latencies.append(time.perf_counter() - t0)
     return n / (time.perf_counter() - start), latencies

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,20 @@ from app.domain.statuses import ArrivalStatus, InboxStatus
 if TYPE_CHECKING:
     from app.db.copies import CertifiedCopy
 
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """A number given in error and cancelled (hủy số): when, and why."""
+
+    at: datetime
+    reason: str
+
+
+def _cancellation(row: Arrival | Dispatch) -> Cancellation | None:
+    if row.cancelled_at is None:
+        return None
+    return Cancellation(row.cancelled_at, row.cancel_reason or "")
 
 
 class RegisterSeries(Base):
@@ -78,6 +93,8 @@ class Arrival(Base):
     #: Set when the number was given in error (hủy): the line stays, marked, never renumbered.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    #: set when the number is cancelled (hủy số)
+    cancellation = property(_cancellation)
     #: Set on a late entry (received before the series' latest receipt): why it comes now.
     late_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # vào sổ lúc
@@ -130,6 +147,8 @@ class Dispatch(Base):
     #: Set when the number was given in error (hủy): the line stays, marked, never renumbered.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    #: set when the number is cancelled (hủy số)
+    cancellation = property(_cancellation)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
 

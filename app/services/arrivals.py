@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -29,30 +30,40 @@ from app.db.loads import ARRIVAL_LOADS
 from app.domain.audit_actions import AuditAction
 from app.domain.dates import to_vn
 from app.domain.errors import DomainError
+from app.domain.fields import (
+    Code,
+    Day,
+    Instant,
+    Line40,
+    ShortText,
+    Strict,
+    Text,
+)
 from app.domain.numbering import RegisterKind
 from app.domain.register_period import check_not_future_time, check_open_series, is_late
 from app.domain.statuses import ArrivalStatus, InboxStatus
 from app.domain.text import fold
 from app.errors import Conflict, Invalid, NotFound
-from app.services import audit_log, documents, numbering
+from app.services import audit_log, documents, duplicates, numbering
 from app.services.access import Principal, readable_org_ids, require_clerk_of, require_read
-from app.services.duplicates import DuplicateOverride
 from app.services.organisations import get_by_code
 from app.services.uploads import CheckedPdf
 
 
-@dataclass
-class ArrivalInput:
-    issuer_code: str
-    document: documents.DocumentInput
-    received_at: datetime | None = None
-    sender: str | None = None
-    routed_to: str | None = None
-    deadline: date | None = None
-    file_code: str | None = None
-    note: str | None = None
-    duplicate_override: DuplicateOverride | None = None
-    late_reason: str | None = None  # why a receipt earlier than the series' latest comes now
+class ArrivalIn(Strict):
+    issuer_code: Code = Field(description="code of the issuing organisation (e.g. TW)")
+    document: documents.DocumentIn
+    received_at: Instant | None = Field(None, description="defaults to now (server clock)")
+    sender: ShortText | None = None
+    routed_to: ShortText | None = Field(None, description="chuyển: unit or person")
+    deadline: Day | None = Field(None, description="hạn giải quyết")
+    file_code: Line40 | None = None
+    note: Text | None = None
+    late_reason: Text | None = Field(
+        None, description="a late entry: received before the series' latest receipt, and why "
+                          "it is registered now (at least 10 characters)")
+    duplicate_override: duplicates.DuplicateOverrideIn | None = Field(
+        None, description="only after a 409 naming an entry with the same số and ký hiệu")
 
 
 def snapshot(arrival: Arrival) -> dict[str, Any]:
@@ -180,7 +191,7 @@ def enter(work: Work, who: Principal, org: Organisation, doc: Document, *,
     return arrival
 
 
-def register(ctx: AppContext, who: Principal, org_code: str, data: ArrivalInput,
+def register(ctx: AppContext, who: Principal, org_code: str, data: ArrivalIn,
              pdf: CheckedPdf | None = None) -> Arrival:
     with ctx.unit_of_work() as work:
         s = work.session

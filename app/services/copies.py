@@ -10,9 +10,9 @@ The signing time is the service's clock, never a value a client sends.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date, datetime
 
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,11 @@ from app.domain.copy_forms import CopyKind, copy_notation
 from app.domain.dates import format_signing_time_iso, to_vn
 from app.domain.doc_types import Family
 from app.domain.errors import DomainError
+from app.domain.fields import (
+    Line200,
+    ShortText,
+    Strict,
+)
 from app.domain.marks import Confidentiality
 from app.domain.notation import notation_key
 from app.domain.numbering import RegisterKind
@@ -41,21 +46,19 @@ from app.services import (
 from app.services.access import Principal, readable_org_ids, require_read
 from app.services.copy_pdf import CopyOffice, CopySpec, make_copy_files
 from app.services.copy_requests import Source
-from app.services.dispatches import RecipientInput
+from app.services.dispatches import RecipientIn
 from app.services.organisations import get_by_code
 from app.storage import StorageError
 
 DEFAULT_ARCHIVE_LINE = "Lưu VT"
 
 
-@dataclass
-class IssueInput:
-    """What the approver adds: who signs the copy block, and the office's archive line."""
-
-    signer_title: str  # "CHÁNH VĂN PHÒNG"
-    signer_name: str
-    signer_authority: str | None = None  # "T/L BAN THƯỜNG VỤ", "KT. CHÁNH VĂN PHÒNG"
-    archive_line: str = DEFAULT_ARCHIVE_LINE  # "Lưu Văn phòng Tỉnh ủy", printed last in nơi nhận
+class ApproveIn(Strict):
+    signer_title: Line200 = Field(examples=["CHÁNH VĂN PHÒNG"])
+    signer_name: Line200 = Field(examples=["Lê Văn Chiến"])
+    signer_authority: Line200 | None = Field(None, examples=["KT. CHÁNH VĂN PHÒNG"])
+    archive_line: ShortText = Field(DEFAULT_ARCHIVE_LINE, description="the last nơi nhận line",
+                                    examples=["Lưu Văn phòng Tỉnh ủy"])
 
 
 def office_of(org: Organisation) -> CopyOffice:
@@ -84,7 +87,7 @@ def ensure_office_key(ctx: AppContext, org_code: str) -> None:
             ctx.keys.create_dev_identity(work.session, org)
 
 
-def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) -> CertifiedCopy:
+def approve(ctx: AppContext, who: Principal, request_id: int, data: ApproveIn) -> CertifiedCopy:
     """Approve a pending request: the copy is issued, or nothing happens."""
     _require_printed_lines(data)
     pending = copy_requests.get(ctx, who, request_id)
@@ -104,7 +107,7 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) 
         copy_date = to_vn(signed_at).date()
         scope, number, notation = _take_copy_number(s, org, kind, copy_date)
         recipients = dispatches.resolve_recipients(
-            s, [RecipientInput(org_code=r.get("org_code"), name=r.get("name"))
+            s, [RecipientIn(org_code=r.get("org_code"), name=r.get("name"))
                 for r in request.recipients])
         printed = [name for _, name in recipients] + [data.archive_line.strip()]
         key_row = ctx.keys.active_key(s, org)
@@ -138,7 +141,7 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: IssueInput) 
         return _load(s, copy_id)
 
 
-def _require_printed_lines(data: IssueInput) -> None:
+def _require_printed_lines(data: ApproveIn) -> None:
     for text, name in ((data.signer_title, "signer_title"), (data.signer_name, "signer_name"),
                        (data.archive_line, "archive_line")):
         if not text.strip():
@@ -178,7 +181,7 @@ def _take_copy_number(s: Session, org: Organisation, kind: CopyKind,
     return scope, number, notation
 
 
-def _copy_spec(org: Organisation, request: CopyRequest, data: IssueInput, source: Source,
+def _copy_spec(org: Organisation, request: CopyRequest, data: ApproveIn, source: Source,
                source_pdf: bytes, *, notation: str, signed_at: datetime,
                recipients: list[str]) -> CopySpec:
     """What the copy's PDF and manifest are made of."""

@@ -7,9 +7,11 @@ checked when the request is made and again when it is issued.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated
 
+from pydantic import Field
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -22,11 +24,17 @@ from app.domain.copy_forms import CopyKind, check_copy_maker, check_copy_source
 from app.domain.dates import to_vn
 from app.domain.doc_types import Family
 from app.domain.errors import DomainError
+from app.domain.fields import (
+    Line200,
+    RowId,
+    Strict,
+    Text,
+)
 from app.domain.statuses import CopyRequestStatus
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services import audit_log, documents
 from app.services.access import Principal, require_read
-from app.services.dispatches import RecipientInput, resolve_recipients
+from app.services.dispatches import RecipientIn, resolve_recipients
 from app.services.organisations import get_by_code
 
 #: Who decides on a request: the office's văn thư or its head (lãnh đạo văn phòng).
@@ -40,17 +48,18 @@ MAX_RECIPIENTS = 200
 MAX_RECIPIENT_CHARS = 300
 
 
-@dataclass
-class RequestInput:
-    kind: CopyKind
-    reason: str
-    document_id: int | None = None  # copy the document itself (original / bản chính)
-    copy_id: int | None = None  # or a certified copy the office received
-    pages: list[int] | None = None  # trích sao: 1-based page numbers
-    excerpt: str | None = None
-    recipients: list[RecipientInput] = field(default_factory=list)
-    copies_count: int = 1
-    requesting_unit: str | None = None
+class CopyRequestIn(Strict):
+    kind: CopyKind = Field(description="SAO_Y (sao y), SAO_LUC (sao lục), TRICH_SAO (trích sao)")
+    document_id: RowId | None = Field(None, description="copy the document the office holds")
+    copy_id: RowId | None = Field(None, description="or copy a certified copy the office received")
+    pages: list[Annotated[int, Field(ge=1, le=2000)]] | None = Field(None, max_length=2000,
+                                    description="trích sao: the 1-based pages to reproduce")
+    excerpt: Text | None = Field(None, description="trích sao: the part, in words")
+    reason: Text
+    recipients: list[RecipientIn] = Field(min_length=1, max_length=MAX_RECIPIENTS,
+                                          description="nơi nhận: org_code or a printed name")
+    copies_count: int = Field(1, ge=1, le=500, description="số lượng bản")
+    requesting_unit: Line200 | None = None
 
 
 @dataclass(frozen=True)
@@ -160,7 +169,7 @@ def check_recipient_lines(names: list[str]) -> None:
                           f"{MAX_RECIPIENT_CHARS}", field="recipients")
 
 
-def create(ctx: AppContext, who: Principal, org_code: str, data: RequestInput) -> CopyRequest:
+def create(ctx: AppContext, who: Principal, org_code: str, data: CopyRequestIn) -> CopyRequest:
     with ctx.unit_of_work() as work:
         s = work.session
         org = get_by_code(s, org_code)

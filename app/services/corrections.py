@@ -127,7 +127,7 @@ def _repoint(work: Work, who: Principal, arrival: Arrival, issuer: Organisation,
              wanted: dict[str, Any]) -> Document:
     """The line now names another document (the one with the corrected identity)."""
     old = arrival.document
-    data = documents.DocumentInput(
+    data = documents.DocumentIn(
         notation=wanted["notation"], issued_on=wanted["issued_on"], title=wanted["title"],
         type_code=None, place=old.place, signer_authority=old.signer_authority,
         signer_title=old.signer_title, signer_name=old.signer_name,

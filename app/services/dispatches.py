@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, date
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,16 @@ from app.domain.audit_actions import AuditAction
 from app.domain.dates import to_vn
 from app.domain.doc_types import DocType, Family, canonical_type
 from app.domain.errors import DomainError
+from app.domain.fields import (
+    Code,
+    Day,
+    Line10,
+    Line200,
+    ShortText,
+    Strict,
+    Text,
+)
+from app.domain.marks import Confidentiality, Urgency
 from app.domain.notation import notation_key, party_notation, state_notation
 from app.domain.numbering import RegisterKind
 from app.domain.register_period import check_not_future_day, check_open_series
@@ -30,32 +40,29 @@ from app.services.uploads import CheckedPdf
 SECRET_UNIT = "M"
 
 
-@dataclass
-class RecipientInput:
-    """A nơi nhận line: an organisation in the system (by code) or an external name."""
-
-    org_code: str | None = None
-    name: str | None = None
+class RecipientIn(Strict):
+    org_code: Code | None = None
+    name: ShortText | None = None
 
 
-@dataclass
-class DispatchInput:
-    type_code: str | None  # None for a State công văn (no type abbreviation)
-    title: str
-    issued_on: date | None = None
-    unit: str | None = None  # drafting unit of a State công văn: 05/BNV-VP
-    signer_authority: str | None = None
-    signer_title: str | None = None
-    signer_name: str | None = None
-    confidentiality: str = "NONE"
-    urgency: str = "THUONG"
-    recipients: list[RecipientInput] = field(default_factory=list)
-    archive_unit: str | None = None
-    copies_count: int | None = None
-    note: str | None = None
+class DispatchIn(Strict):
+    type_code: Line10 | None = Field(None, description="TB, QĐ, CV …; none for a State công văn")
+    title: Text
+    issued_on: Day | None = Field(None, description="defaults to today (Vietnam time)")
+    unit: Code | None = Field(None, max_length=10,
+                              description="drafting unit of a State công văn (05/BNV-VP)")
+    signer_authority: Line200 | None = None
+    signer_title: Line200 | None = None
+    signer_name: Line200 | None = None
+    confidentiality: Confidentiality = Confidentiality.NONE
+    urgency: Urgency = Urgency.THUONG
+    recipients: list[RecipientIn] = Field(default_factory=list, max_length=500)
+    archive_unit: Line200 | None = None
+    copies_count: int | None = Field(None, ge=1, le=100000)
+    note: Text | None = None
 
 
-def resolve_recipients(session: Session, lines: list[RecipientInput],
+def resolve_recipients(session: Session, lines: list[RecipientIn],
                        field_name: str = "recipients") -> list[tuple[Organisation | None, str]]:
     out: list[tuple[Organisation | None, str]] = []
     for i, line in enumerate(lines):
@@ -140,7 +147,7 @@ def notation_for(org: Organisation, number: int, abbreviation: str | None, year:
         raise Invalid(exc.reason, field=exc.field) from exc
 
 
-def register(ctx: AppContext, who: Principal, org_code: str, data: DispatchInput,
+def register(ctx: AppContext, who: Principal, org_code: str, data: DispatchIn,
              pdf: CheckedPdf | None = None) -> Dispatch:
     with ctx.unit_of_work() as work:
         s = work.session

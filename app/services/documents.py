@@ -3,10 +3,10 @@ visibility."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,38 +17,44 @@ from app.domain.audit_actions import AuditAction
 from app.domain.canonical import canonical_notation
 from app.domain.doc_types import Family, canonical_type
 from app.domain.errors import DomainError
+from app.domain.fields import (
+    Day,
+    Line10,
+    Line60,
+    Line100,
+    Line200,
+    Strict,
+    Text,
+)
+from app.domain.marks import Confidentiality, Urgency
 from app.domain.notation import Notation, format_notation, notation_key
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services import duplicates, search_index
 from app.services.access import Principal
-from app.services.duplicates import DuplicateOverride
+from app.services.duplicates import DuplicateOverrideIn
 from app.services.pdf_text import extract_text
 from app.services.uploads import CheckedPdf
 from app.storage import FileStore
 
 
-@dataclass
-class Reference:
-    notation: str
-    issued_on: date | None = None
+class ReferenceIn(Strict):
+    notation: Line60
+    issued_on: Day | None = None
 
 
-@dataclass
-class DocumentInput:
-    """A document's metadata as written on it."""
-
-    notation: str  # số và ký hiệu: "160-TB/TW"
-    issued_on: date
-    title: str  # trích yếu
-    type_code: str | None = None
-    place: str | None = None
-    signer_authority: str | None = None
-    signer_title: str | None = None
-    signer_name: str | None = None
-    confidentiality: str = "NONE"
-    urgency: str = "THUONG"
-    page_count: int | None = None
-    references: list[Reference] = field(default_factory=list)
+class DocumentIn(Strict):
+    notation: Line60 = Field(description="số và ký hiệu as written: 160-TB/TW, 05/QĐ-UBND")
+    issued_on: Day
+    title: Text = Field(description="trích yếu")
+    type_code: Line10 | None = None
+    place: Line100 | None = None
+    signer_authority: Line200 | None = Field(None, examples=["T/M BỘ CHÍNH TRỊ"])
+    signer_title: Line200 | None = None
+    signer_name: Line200 | None = None
+    confidentiality: Confidentiality = Confidentiality.NONE
+    urgency: Urgency = Urgency.THUONG
+    page_count: int | None = Field(None, ge=1, le=100000)
+    references: list[ReferenceIn] = Field(default_factory=list, max_length=200)
 
 
 def snapshot(doc: Document) -> dict[str, Any]:
@@ -88,9 +94,9 @@ def parse_number(issuer: Organisation, notation: str, type_code: str | None,
     return parsed.number, code
 
 
-def find_or_create(work: Work, who: Principal, issuer: Organisation, data: DocumentInput, *,
+def find_or_create(work: Work, who: Principal, issuer: Organisation, data: DocumentIn, *,
                    office: Organisation | None = None,
-                   override: DuplicateOverride | None = None) -> tuple[Document, bool]:
+                   override: DuplicateOverrideIn | None = None) -> tuple[Document, bool]:
     """The document with this identity, or a new one. With ``office`` (the registering office)
     a document it already holds with the same số and ký hiệu but another date is a 409 unless
     ``override`` declares the differing field and why."""

@@ -5,15 +5,20 @@ may register it anyway only by naming that field and giving a reason, which the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Arrival, Dispatch, Document, Organisation
 from app.domain.doc_types import Family
 from app.domain.errors import ScopeError
+from app.domain.fields import (
+    Strict,
+    Text,
+)
 from app.domain.numbering import RegisterKind, scope_key
 from app.errors import Conflict, Invalid
 from app.services.numbering import org_terms
@@ -23,12 +28,13 @@ OVERRIDABLE = ("issued_on",)
 MIN_REASON = 10
 
 
-@dataclass(frozen=True)
-class DuplicateOverride:
-    """"Register it anyway": the field that differs and why (kept in the audit log)."""
+class DuplicateOverrideIn(Strict):
+    """Register a document although the office holds one with the same số and ký hiệu."""
 
-    field: str
-    reason: str
+    field: Literal["issued_on"] = Field(description="the field that differs from the entry "
+                                                    "already in the register")
+    reason: Text = Field(description="why this is another document; kept in the audit log",
+                         examples=["văn bản ban hành lại, ngày khác, cùng số"])
 
 
 def period(issuer: Organisation, on: date, type_code: str | None) -> str:
@@ -54,7 +60,7 @@ def _entry_of(session: Session, office: Organisation, doc: Document) -> str | No
 
 def check(session: Session, office: Organisation, issuer: Organisation, key: str,
           issued_on: date, type_code: str | None, canonical: str,
-          override: DuplicateOverride | None) -> Document | None:
+          override: DuplicateOverrideIn | None) -> Document | None:
     """The office's entry this one duplicates (None if none): raises the 409 unless overridden,
     and returns the duplicated document when the override is accepted. Only what the office
     itself holds is compared: another office's records are never named."""

@@ -105,14 +105,15 @@ def _type_code(p: Proposal, family: str) -> str | None:
     return None
 
 
-def _document_input(p: Proposal, type_code: str | None) -> documents.DocumentInput:
+def _document_input(p: Proposal, type_code: str | None) -> documents.DocumentIn:
     assert p.notation is not None and p.issued_on is not None and p.title is not None
-    return documents.DocumentInput(
+    return documents.DocumentIn(
         notation=p.notation, issued_on=p.issued_on, title=p.title, type_code=type_code,
         place=p.place, signer_authority=p.signer.authority, signer_title=p.signer.title,
         signer_name=p.signer.name, confidentiality=p.confidentiality or "NONE",
         urgency=p.urgency or "THUONG",
-        references=[documents.Reference(r.notation, r.date) for r in p.references])
+        references=[documents.ReferenceIn(notation=r.notation, issued_on=r.date)
+                    for r in p.references])
 
 
 def _evidence(p: Proposal, prefix: str) -> dict[str, Any]:

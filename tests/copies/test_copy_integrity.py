@@ -71,7 +71,7 @@ def test_a_failed_issue_leaves_nothing(client: Any, world: Any, ctx: Any,
     inject(ctx, monkeypatch)
     who = authenticate(ctx, world.tokens["clerk_vptu"])
     with pytest.raises(Injected):
-        copies.approve(ctx, who, req["id"], copies.IssueInput(**APPROVE_VPTU))
+        copies.approve(ctx, who, req["id"], copies.ApproveIn(**APPROVE_VPTU))
     assert _state(ctx) == before
     monkeypatch.undo()
     status = client.get(f"/copy-requests/{req['id']}", headers=world.auth("clerk_vptu")).json()

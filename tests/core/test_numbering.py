@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.db import Arrival, RegisterSeries
 from app.domain.dates import VN_TZ
 from app.services import arrivals, numbering
-from app.services.documents import DocumentInput
+from app.services.documents import DocumentIn
 from tests.factories import TEST_NOW, set_clock
 
 N = 40
@@ -25,8 +25,8 @@ def _principal(ctx: Any, world: Any, key: str) -> Any:
     return authenticate(ctx, world.tokens[key])
 
 
-def _doc(i: int) -> DocumentInput:
-    return DocumentInput(notation=f"{i}-CV/TW", issued_on=date(2020, 1, 2),
+def _doc(i: int) -> DocumentIn:
+    return DocumentIn(notation=f"{i}-CV/TW", issued_on=date(2020, 1, 2),
                          title=f"Công văn số {i}")
 
 
@@ -37,7 +37,7 @@ def test_concurrent_registrations_number_1_to_n(ctx: Any, world: Any) -> None:
     def register(i: int) -> int:
         if i <= 8:  # the first eight start together, to collide on the counter
             barrier.wait(timeout=30)
-        arrival = arrivals.register(ctx, who, "VPTU", arrivals.ArrivalInput(
+        arrival = arrivals.register(ctx, who, "VPTU", arrivals.ArrivalIn(
             issuer_code="TW", document=_doc(i),
             received_at=datetime(2020, 3, 1, 9, tzinfo=VN_TZ)))
         return int(arrival.arrival_number)
@@ -63,7 +63,7 @@ def test_separate_connections_number_1_to_n(ctx: Any, world: Any, settings: Any)
         own = AppContext.from_settings(settings)
         set_clock(own, TEST_NOW)
         try:
-            arrival = arrivals.register(own, who, "VPTU", arrivals.ArrivalInput(
+            arrival = arrivals.register(own, who, "VPTU", arrivals.ArrivalIn(
                 issuer_code="TW", document=_doc(i),
                 received_at=datetime(2020, 3, 1, 9, tzinfo=VN_TZ)))
             return int(arrival.arrival_number)
@@ -89,9 +89,9 @@ def test_failed_request_gives_its_number_back(ctx: Any, world: Any,
 
     monkeypatch.setattr(arrivals.audit_log, "record", failing_record)
     with pytest.raises(RuntimeError):
-        arrivals.register(ctx, who, "VPTU", arrivals.ArrivalInput(
+        arrivals.register(ctx, who, "VPTU", arrivals.ArrivalIn(
             issuer_code="TW", document=_doc(1), received_at=datetime(2020, 3, 1, tzinfo=VN_TZ)))
-    second = arrivals.register(ctx, who, "VPTU", arrivals.ArrivalInput(
+    second = arrivals.register(ctx, who, "VPTU", arrivals.ArrivalIn(
         issuer_code="TW", document=_doc(2), received_at=datetime(2020, 3, 1, tzinfo=VN_TZ)))
     assert second.arrival_number == 1
 
@@ -103,7 +103,7 @@ def test_state_series_reset_on_first_january(ctx: Any, world: Any) -> None:
                              datetime(2021, 1, 1, 8, tzinfo=VN_TZ),
                              datetime(2021, 1, 2, 8, tzinfo=VN_TZ))):
         set_clock(ctx, day)  # each registered as it comes in
-        a = arrivals.register(ctx, who, "UBND", arrivals.ArrivalInput(
+        a = arrivals.register(ctx, who, "UBND", arrivals.ArrivalIn(
             issuer_code="TW", document=_doc(100 + i), received_at=day))
         numbers.append((a.scope_key, a.arrival_number))
     assert numbers == [("2020", 1), ("2021", 1), ("2021", 2)]
@@ -118,7 +118,7 @@ def test_continue_from_paper_never_lowers(ctx: Any, world: Any) -> None:
     state = registers.continue_from_paper(ctx, who, "VPTU", RegisterKind.ARRIVAL,
                                           date(2020, 1, 1), 564)
     assert state["next_number"] == 565
-    a = arrivals.register(ctx, who, "VPTU", arrivals.ArrivalInput(
+    a = arrivals.register(ctx, who, "VPTU", arrivals.ArrivalIn(
         issuer_code="TW", document=_doc(1), received_at=datetime(2020, 1, 29, tzinfo=VN_TZ)))
     assert a.arrival_number == 565
     with pytest.raises(Conflict) as err:
@@ -135,7 +135,7 @@ def test_party_dispatch_series_per_type_per_term(ctx: Any, world: Any) -> None:
     for type_code, day in (("TB", date(2020, 10, 14)), ("TB", date(2020, 10, 15)),
                            ("KH", date(2020, 10, 15)), ("TB", date(2020, 10, 16))):
         set_clock(ctx, datetime(day.year, day.month, day.day, 9, tzinfo=VN_TZ))  # on its day
-        d = dispatches.register(ctx, who, "VPTU", dispatches.DispatchInput(
+        d = dispatches.register(ctx, who, "VPTU", dispatches.DispatchIn(
             type_code=type_code, title="Thông báo", issued_on=day))
         made.append(d.document.notation)
     # Party numbers below 10 are written with a leading zero (05-CT/TW; docs/domain.md)

@@ -27,7 +27,6 @@ from app.api.schemas.registers import DocumentOut
 from app.api.uploads import read_pdf
 from app.errors import NotFound
 from app.services import copies, copy_requests, distribution, revocation, scans, verification
-from app.services.dispatches import RecipientInput
 
 router = APIRouter(tags=["copies"])
 
@@ -35,11 +34,7 @@ router = APIRouter(tags=["copies"])
 @router.post("/orgs/{code}/copy-requests", status_code=status.HTTP_201_CREATED,
              response_model=CopyRequestOut, summary="Ask the office for a certified copy")
 def request_copy(code: str, body: CopyRequestIn, ctx: Ctx, who: Caller) -> CopyRequestOut:
-    return CopyRequestOut.of(copy_requests.create(ctx, who, code, copy_requests.RequestInput(
-        kind=CopyKind(body.kind), reason=body.reason, document_id=body.document_id,
-        copy_id=body.copy_id, pages=body.pages, excerpt=body.excerpt,
-        recipients=[RecipientInput(r.org_code, r.name) for r in body.recipients],
-        copies_count=body.copies_count, requesting_unit=body.requesting_unit)))
+    return CopyRequestOut.model_validate(copy_requests.create(ctx, who, code, body))
 
 
 @router.get("/orgs/{code}/copy-requests", response_model=CopyRequestPage)
@@ -57,28 +52,26 @@ def list_copy_requests(
         status=status_, kind=kind, document_id=document_id, requested_by=requested_by,
         created_from=created_from, created_to=created_to),
         after_id=cursor.decode(cursor_), limit=limit)
-    return CopyRequestPage(items=[CopyRequestOut.of(r) for r in items],
+    return CopyRequestPage(items=[CopyRequestOut.model_validate(r) for r in items],
                            next_cursor=cursor.encode(last))
 
 
 @router.get("/copy-requests/{request_id}", response_model=CopyRequestOut)
 def get_copy_request(request_id: PathId, ctx: Ctx, who: Caller) -> CopyRequestOut:
-    return CopyRequestOut.of(copy_requests.get(ctx, who, request_id))
+    return CopyRequestOut.model_validate(copy_requests.get(ctx, who, request_id))
 
 
 @router.post("/copy-requests/{request_id}/approve", status_code=status.HTTP_201_CREATED,
              response_model=CopyOut, responses=errors(409, 503, 507),
              summary="Approve a request: the copy is numbered, signed and sent, or nothing happens")
 def approve_copy_request(request_id: PathId, body: ApproveIn, ctx: Ctx, who: Caller) -> CopyOut:
-    return CopyOut.of(copies.approve(ctx, who, request_id, copies.IssueInput(
-        signer_title=body.signer_title, signer_name=body.signer_name,
-        signer_authority=body.signer_authority, archive_line=body.archive_line)))
+    return CopyOut.model_validate(copies.approve(ctx, who, request_id, body))
 
 
 @router.post("/copy-requests/{request_id}/refuse", response_model=CopyRequestOut,
              responses=errors(409))
 def refuse_copy_request(request_id: PathId, body: RefuseIn, ctx: Ctx, who: Caller) -> CopyRequestOut:
-    return CopyRequestOut.of(copy_requests.refuse(ctx, who, request_id, body.reason))
+    return CopyRequestOut.model_validate(copy_requests.refuse(ctx, who, request_id, body.reason))
 
 
 @router.get("/orgs/{code}/copies", response_model=CopyPage,
@@ -89,19 +82,19 @@ def list_copies(code: str, ctx: Ctx, who: Caller, year: QueryYear = None,
                 limit: Annotated[int, Query(ge=1, le=500)] = 50) -> CopyPage:
     items, last = copies.list_for(ctx, who, code, year=year, document_id=document_id,
                                   after_id=cursor.decode(cursor_), limit=limit)
-    return CopyPage(items=[CopyOut.of(c) for c in items], next_cursor=cursor.encode(last))
+    return CopyPage(items=[CopyOut.model_validate(c) for c in items], next_cursor=cursor.encode(last))
 
 
 @router.get("/copies/{copy_id}", response_model=CopyOut)
 def get_copy(copy_id: PathId, ctx: Ctx, who: Caller) -> CopyOut:
-    return CopyOut.of(copies.get(ctx, who, copy_id))
+    return CopyOut.model_validate(copies.get(ctx, who, copy_id))
 
 
 @router.post("/copies/{copy_id}/revoke", response_model=CopyOut, responses=errors(409),
              summary="Revoke (thu hồi) a copy issued in error: every verification then reports "
                      "it, and the copies made from it, REVOKED")
 def revoke_copy(copy_id: PathId, body: RevokeIn, ctx: Ctx, who: Caller) -> CopyOut:
-    return CopyOut.of(revocation.revoke(ctx, who, copy_id, body.reason))
+    return CopyOut.model_validate(revocation.revoke(ctx, who, copy_id, body.reason))
 
 
 @router.get("/copies/{copy_id}/pdf", response_class=Response,
@@ -138,7 +131,7 @@ def verify_copy(copy_id: PathId, ctx: Ctx, who: Caller,
 def copy_history(copy_id: PathId, ctx: Ctx, who: Caller) -> CopyHistoryOut:
     chain = copies.chain(ctx, who, copy_id)
     tree = distribution.tree(ctx, who, chain[0].document_id)
-    return CopyHistoryOut(copy_id=copy_id, chain=[CopyOut.of(c) for c in chain], tree=tree,
+    return CopyHistoryOut(copy_id=copy_id, chain=[CopyOut.model_validate(c) for c in chain], tree=tree,
                           drawing=distribution.draw(tree, copy_id))
 
 
@@ -160,4 +153,4 @@ def document_distribution(doc_id: PathId, ctx: Ctx, who: Caller,
              summary="Put a PDF (a scan of the paper held) on file, so it can be copied")
 def upload_document_file(doc_id: PathId, ctx: Ctx, who: Caller,
                          file: Annotated[UploadFile, File()]) -> DocumentOut:
-    return DocumentOut.of(scans.upload(ctx, who, doc_id, read_pdf(ctx, file)))
+    return DocumentOut.model_validate(scans.upload(ctx, who, doc_id, read_pdf(ctx, file)))

@@ -16,7 +16,7 @@ router = APIRouter(tags=["documents"])
 
 @router.get("/documents/{doc_id}", response_model=DocumentOut)
 def get_document(doc_id: PathId, ctx: Ctx, who: Caller) -> DocumentOut:
-    return DocumentOut.of(documents.read_document(ctx, who, doc_id))
+    return DocumentOut.model_validate(documents.read_document(ctx, who, doc_id))
 
 
 @router.get("/documents/{doc_id}/files/{sha256}", response_class=Response,

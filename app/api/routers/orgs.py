@@ -29,19 +29,19 @@ router = APIRouter(tags=["organisations"])
              responses=errors(409))
 def create_org(body: OrgIn, ctx: Ctx, who: Caller) -> OrgOut:
     org = organisations.create(ctx, who, body.model_dump())
-    return OrgOut.of(organisations.read(ctx, org.code))
+    return OrgOut.model_validate(organisations.read(ctx, org.code))
 
 
 @router.get("/orgs", response_model=list[OrgOut])
 def list_orgs(ctx: Ctx, who: Caller, parent_code: str | None = None,
               family: Family | None = None) -> list[OrgOut]:
-    return [OrgOut.of(o) for o in organisations.list_all(ctx, parent_code=parent_code,
+    return [OrgOut.model_validate(o) for o in organisations.list_all(ctx, parent_code=parent_code,
                                                           family=family)]
 
 
 @router.get("/orgs/{code}", response_model=OrgOut)
 def get_org(code: str, ctx: Ctx, who: Caller) -> OrgOut:
-    return OrgOut.of(organisations.read(ctx, code))
+    return OrgOut.model_validate(organisations.read(ctx, code))
 
 
 @router.get("/orgs/{code}/tree")
@@ -52,7 +52,7 @@ def org_tree(code: str, ctx: Ctx, who: Caller) -> dict[str, Any]:
 @router.patch("/orgs/{code}", response_model=OrgOut)
 def patch_org(code: str, body: OrgPatch, ctx: Ctx, who: Caller) -> OrgOut:
     organisations.update(ctx, who, code, body.model_dump(exclude_unset=True))
-    return OrgOut.of(organisations.read(ctx, code))
+    return OrgOut.model_validate(organisations.read(ctx, code))
 
 
 @router.delete("/orgs/{code}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(409))

@@ -33,27 +33,8 @@ from app.api.uploads import read_pdf
 from app.domain.numbering import RegisterKind
 from app.errors import Invalid
 from app.services import arrivals, corrections, deadlines, dispatches, registers
-from app.services.documents import DocumentInput, Reference
-from app.services.duplicates import DuplicateOverride
 
 router = APIRouter(tags=["registers"])
-
-
-def _arrival_input(body: ArrivalIn) -> arrivals.ArrivalInput:
-    d = body.document
-    return arrivals.ArrivalInput(
-        issuer_code=body.issuer_code,
-        document=DocumentInput(
-            notation=d.notation, issued_on=d.issued_on, title=d.title, type_code=d.type_code,
-            place=d.place, signer_authority=d.signer_authority, signer_title=d.signer_title,
-            signer_name=d.signer_name, confidentiality=d.confidentiality, urgency=d.urgency,
-            page_count=d.page_count,
-            references=[Reference(r.notation, r.issued_on) for r in d.references]),
-        received_at=body.received_at, sender=body.sender, routed_to=body.routed_to,
-        deadline=body.deadline, file_code=body.file_code, note=body.note,
-        late_reason=body.late_reason,
-        duplicate_override=None if body.duplicate_override is None else DuplicateOverride(
-            body.duplicate_override.field, body.duplicate_override.reason))
 
 
 def _parse_metadata(raw: str) -> ArrivalIn:
@@ -73,7 +54,7 @@ def _parse_metadata(raw: str) -> ArrivalIn:
              response_model=ArrivalOut, summary="Register an incoming document (số đến)",
              responses=errors(409))
 def register_arrival(code: str, body: ArrivalIn, ctx: Ctx, who: Caller) -> ArrivalOut:
-    return ArrivalOut.of(arrivals.register(ctx, who, code, _arrival_input(body)))
+    return ArrivalOut.model_validate(arrivals.register(ctx, who, code, body))
 
 
 @router.post("/orgs/{code}/arrivals/with-file", status_code=status.HTTP_201_CREATED,
@@ -86,7 +67,7 @@ def register_arrival_with_file(
 ) -> ArrivalOut:
     body = _parse_metadata(metadata)
     pdf = read_pdf(ctx, file)
-    return ArrivalOut.of(arrivals.register(ctx, who, code, _arrival_input(body), pdf))
+    return ArrivalOut.model_validate(arrivals.register(ctx, who, code, body, pdf))
 
 
 @router.get("/orgs/{code}/arrivals", response_model=ArrivalPage)
@@ -109,18 +90,18 @@ def list_arrivals(
         type_code=type_code, status=status_, text=q, deadline_before=deadline_before,
         overdue_on=deadlines.today(ctx) if overdue else None, after_id=cursor.decode(cursor_),
         limit=limit))
-    return ArrivalPage(items=[ArrivalOut.of(a) for a in items], next_cursor=cursor.encode(last))
+    return ArrivalPage(items=[ArrivalOut.model_validate(a) for a in items], next_cursor=cursor.encode(last))
 
 
 @router.get("/arrivals/{arrival_id}", response_model=ArrivalOut)
 def get_arrival(arrival_id: PathId, ctx: Ctx, who: Caller) -> ArrivalOut:
-    return ArrivalOut.of(arrivals.get(ctx, who, arrival_id))
+    return ArrivalOut.model_validate(arrivals.get(ctx, who, arrival_id))
 
 
 @router.patch("/arrivals/{arrival_id}", response_model=ArrivalOut, responses=errors(409),
               summary="Route (chuyển) or move the handling status of an arrival")
 def patch_arrival(arrival_id: PathId, body: ArrivalPatch, ctx: Ctx, who: Caller) -> ArrivalOut:
-    return ArrivalOut.of(arrivals.update(ctx, who, arrival_id,
+    return ArrivalOut.model_validate(arrivals.update(ctx, who, arrival_id,
                                          body.model_dump(exclude_unset=True)))
 
 
@@ -130,30 +111,20 @@ def patch_arrival(arrival_id: PathId, body: ArrivalPatch, ctx: Ctx, who: Caller)
 def correct_arrival(arrival_id: PathId, body: ArrivalCorrectionIn, ctx: Ctx,
                     who: Caller) -> ArrivalOut:
     values = body.model_dump(exclude_unset=True, exclude={"reason"})
-    return ArrivalOut.of(corrections.correct_arrival(
+    return ArrivalOut.model_validate(corrections.correct_arrival(
         ctx, who, arrival_id, corrections.Correction(reason=body.reason, values=values)))
 
 
 @router.post("/arrivals/{arrival_id}/cancel", response_model=ArrivalOut, responses=errors(409),
              summary="Cancel (hủy) a số đến given in error: the line stays, marked")
 def cancel_arrival(arrival_id: PathId, body: CancelIn, ctx: Ctx, who: Caller) -> ArrivalOut:
-    return ArrivalOut.of(corrections.cancel_arrival(ctx, who, arrival_id, body.reason))
-
-
-def _dispatch_input(body: DispatchIn) -> dispatches.DispatchInput:
-    return dispatches.DispatchInput(
-        type_code=body.type_code, title=body.title, issued_on=body.issued_on, unit=body.unit,
-        signer_authority=body.signer_authority, signer_title=body.signer_title,
-        signer_name=body.signer_name, confidentiality=body.confidentiality,
-        urgency=body.urgency,
-        recipients=[dispatches.RecipientInput(r.org_code, r.name) for r in body.recipients],
-        archive_unit=body.archive_unit, copies_count=body.copies_count, note=body.note)
+    return ArrivalOut.model_validate(corrections.cancel_arrival(ctx, who, arrival_id, body.reason))
 
 
 @router.post("/orgs/{code}/dispatches", status_code=status.HTTP_201_CREATED,
              response_model=DispatchOut, summary="Register an outgoing document (số đi)")
 def register_dispatch(code: str, body: DispatchIn, ctx: Ctx, who: Caller) -> DispatchOut:
-    return DispatchOut.of(dispatches.register(ctx, who, code, _dispatch_input(body)))
+    return DispatchOut.model_validate(dispatches.register(ctx, who, code, body))
 
 
 @router.get("/orgs/{code}/dispatches", response_model=DispatchPage)
@@ -162,13 +133,13 @@ def list_dispatches(code: str, ctx: Ctx, who: Caller, year: QueryYear = None,
                     limit: Annotated[int, Query(ge=1, le=500)] = 50) -> DispatchPage:
     items, last = dispatches.list_for(ctx, who, code, year=year,
                                       after_id=cursor.decode(cursor_), limit=limit)
-    return DispatchPage(items=[DispatchOut.of(d) for d in items],
+    return DispatchPage(items=[DispatchOut.model_validate(d) for d in items],
                         next_cursor=cursor.encode(last))
 
 
 @router.get("/dispatches/{dispatch_id}", response_model=DispatchOut)
 def get_dispatch(dispatch_id: PathId, ctx: Ctx, who: Caller) -> DispatchOut:
-    return DispatchOut.of(dispatches.get(ctx, who, dispatch_id))
+    return DispatchOut.model_validate(dispatches.get(ctx, who, dispatch_id))
 
 
 @router.post("/dispatches/{dispatch_id}/corrections", response_model=DispatchOut,
@@ -177,7 +148,7 @@ def get_dispatch(dispatch_id: PathId, ctx: Ctx, who: Caller) -> DispatchOut:
 def correct_dispatch(dispatch_id: PathId, body: DispatchCorrectionIn, ctx: Ctx,
                      who: Caller) -> DispatchOut:
     values = body.model_dump(exclude_unset=True, exclude={"reason"})
-    return DispatchOut.of(corrections.correct_dispatch(
+    return DispatchOut.model_validate(corrections.correct_dispatch(
         ctx, who, dispatch_id, corrections.Correction(reason=body.reason, values=values)))
 
 
@@ -185,7 +156,7 @@ def correct_dispatch(dispatch_id: PathId, body: DispatchCorrectionIn, ctx: Ctx,
              responses=errors(409),
              summary="Cancel (hủy) an outgoing number given in error, before it travelled")
 def cancel_dispatch(dispatch_id: PathId, body: CancelIn, ctx: Ctx, who: Caller) -> DispatchOut:
-    return DispatchOut.of(corrections.cancel_dispatch(ctx, who, dispatch_id, body.reason))
+    return DispatchOut.model_validate(corrections.cancel_dispatch(ctx, who, dispatch_id, body.reason))
 
 
 @router.get("/orgs/{code}/inbox", response_model=list[InboxItemOut],
@@ -207,7 +178,7 @@ def inbox(code: str, ctx: Ctx, who: Caller,
              summary="Register an inbox item in the incoming register")
 def register_inbox_item(code: str, item_id: PathId, body: InboxRegisterIn, ctx: Ctx,
                         who: Caller) -> ArrivalOut:
-    return ArrivalOut.of(arrivals.register_from_inbox(
+    return ArrivalOut.model_validate(arrivals.register_from_inbox(
         ctx, who, code, item_id, received_at=body.received_at, routed_to=body.routed_to,
         deadline=body.deadline, note=body.note, late_reason=body.late_reason))
 

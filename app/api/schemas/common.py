@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Path, Query
 from pydantic import (
-    AfterValidator,
-    AwareDatetime,
     BaseModel,
-    ConfigDict,
     Field,
-    StringConstraints,
 )
 
 from app.domain.copy_forms import CopyKind as CopyKind
 from app.domain.doc_types import Family as Family
+from app.domain.fields import FIRST_DAY as FIRST_DAY
+from app.domain.fields import LAST_DAY as LAST_DAY
+from app.domain.fields import MAX_ID as MAX_ID
+from app.domain.fields import AwareInstant as AwareInstant
+from app.domain.fields import Code as Code
+from app.domain.fields import Day as Day
+from app.domain.fields import Instant as Instant
+from app.domain.fields import Line10 as Line10
+from app.domain.fields import Line40 as Line40
+from app.domain.fields import Line60 as Line60
+from app.domain.fields import Line100 as Line100
+from app.domain.fields import Line200 as Line200
+from app.domain.fields import RowId as RowId
+from app.domain.fields import ShortText as ShortText
+from app.domain.fields import Strict as Strict
+from app.domain.fields import Text as Text
 from app.domain.marks import Confidentiality as Confidentiality
 from app.domain.marks import Urgency as Urgency
 from app.domain.numbering import RegisterKind as RegisterKind
@@ -24,65 +35,10 @@ from app.domain.statuses import ArrivalStatus as ArrivalStatus
 from app.domain.statuses import CopyRequestStatus as CopyRequestStatus
 from app.domain.statuses import InboxStatus as InboxStatus
 from app.domain.statuses import Role as Role
-from app.domain.text import nfc
 
-#: Bidirectional overrides and marks: they make a name display differently from what it is.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200f\u200e")
-
-
-def _clean(value: str) -> str:
-    value = nfc(value)
-    bad = [c for c in value if (ord(c) < 32 and c not in "\n\t") or c in _BIDI]
-    if bad:
-        raise ValueError("must not contain control or bidirectional-override characters")
-    return value
-
-
-#: Register dates lie between these days (the register book's years); a day far outside is a
-#: typing error, and arithmetic on it (a deadline plus days, a time in Vietnam) would overflow.
-FIRST_DAY = date(1900, 1, 1)
-LAST_DAY = date(2999, 12, 31)
-
-
-def _plausible_day(value: date) -> date:
-    if not FIRST_DAY <= value <= LAST_DAY:
-        raise ValueError(f"must be between {FIRST_DAY} and {LAST_DAY}")
-    return value
-
-
-def _plausible_instant(value: datetime) -> datetime:
-    _plausible_day(value.date())  # the day where it was written: in range, it converts safely
-    return value
-
-
-Day = Annotated[date, AfterValidator(_plausible_day)]
-Instant = Annotated[datetime, AfterValidator(_plausible_instant)]
-AwareInstant = Annotated[AwareDatetime, AfterValidator(_plausible_instant)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000),
-                 AfterValidator(_clean)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                             max_length=300), AfterValidator(_clean)]
-#: Single lines that fit the database columns they are stored in (VARCHAR(n) on PostgreSQL, which
-#: refuses a longer value: the 422 here names the field instead).
-Line10 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10),
-                   AfterValidator(_clean)]
-Line40 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
-                   AfterValidator(_clean)]
-Line60 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
-                   AfterValidator(_clean)]
-Line100 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-                    AfterValidator(_clean)]
-Line200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-                    AfterValidator(_clean)]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30,
-                                        pattern=r"^[A-Za-z0-9ĐđĂăÂâÊêÔôƠơƯư_.-]+$")]
-#: Row ids are INTEGER columns (int4 on PostgreSQL): no row has a larger id, and a larger one would
-#: overflow the database driver (a 500) instead of meaning "no such row". Audit events (BIGINT) go
-#: up to MAX_SEQ.
-MAX_ID = 2**31 - 1
+#: Audit events (BIGINT) go up to MAX_SEQ; row ids up to MAX_ID (app/domain/fields.py).
 MAX_SEQ = 2**63 - 1
-#: A row id in a JSON body, in the path (`/arrivals/{arrival_id}`) and in a query (`?document_id=`).
-RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: A row id in the path (`/arrivals/{arrival_id}`) and in a query (`?document_id=`).
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 #: A year in a query (`?year=`).
@@ -90,10 +46,6 @@ QueryYear = Annotated[int | None, Query(ge=1900, le=2999)]
 # The vocabulary (Confidentiality, Urgency, Family, Role, CopyKind, the statuses) is the
 # domain's enums, imported above: the OpenAPI schema, the CHECK constraints and the code list
 # the same values.
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Page(BaseModel):

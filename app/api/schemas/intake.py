@@ -299,7 +299,7 @@ class ConfirmOut(BaseModel):
     @classmethod
     def of(cls, c: Confirmed) -> ConfirmOut:
         i = c.issuer
-        return cls(arrival=ArrivalOut.of(c.arrival),
+        return cls(arrival=ArrivalOut.model_validate(c.arrival),
                    issuer=IssuerOut(code=i.code, name=i.name, family=i.family,
                                     external=i.external, created=c.issuer_created),
                    document_created=c.document_created,

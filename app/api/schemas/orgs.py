@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AliasPath, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.api.schemas.common import (
     Code,
@@ -66,21 +66,13 @@ class OrgOut(BaseModel):
     code: str
     name: str
     family: Family
-    parent_code: str | None
+    parent_code: str | None = Field(None, validation_alias=AliasPath("parent", "code"))
     place_name: str | None
     email: str | None
     external: bool
     copy_code: str | None
     dispatch_per_type: bool
     terms: list[TermOut]
-
-    @classmethod
-    def of(cls, org: Any) -> OrgOut:
-        return cls(code=org.code, name=org.name, family=org.family,
-                   parent_code=None if org.parent is None else org.parent.code,
-                   place_name=org.place_name, email=org.email, external=org.external,
-                   copy_code=org.copy_code, dispatch_per_type=org.dispatch_per_type,
-                   terms=[TermOut.model_validate(t) for t in org.terms])
 
 
 class UserIn(Strict):
