@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Literal
 
+from app.domain.dates import VN_TZ
 from app.render.text import nfc
 
 RegisterKind = Literal["arrival", "dispatch", "copy"]
-VIETNAM = timezone(timedelta(hours=7))
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def format_cell(value: object) -> str:
         return ""
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(VIETNAM)
+            value = value.astimezone(VN_TZ)
         return value.strftime("%d/%m/%Y")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
@@ -179,7 +179,7 @@ def csv_columns(kind: RegisterKind) -> tuple[str, ...]:
 
 def format_moment(value: datetime | None) -> str:
     """A moment as dd/mm/yyyy HH:MM:SS in Vietnam time (the "vào sổ lúc" cell)."""
-    return "" if value is None else value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S")
+    return "" if value is None else value.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S")
 
 
 def _values(kind: RegisterKind, row: Row) -> list[object]:

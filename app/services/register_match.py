@@ -116,39 +116,44 @@ def _not_found(depth: int, digest: str, notation: str | None) -> RegisterMatch:
                          "notation")
 
 
+def _copy_match(depth: int, copy: CertifiedCopy, same_file: bool) -> RegisterMatch:
+    office = copy.organisation.code
+    detail = (f"certified copy {copy.notation} in the copy register of {office}: the same file"
+              if same_file else
+              f"certified copy {copy.notation} of {office} has this notation, but the register "
+              f"holds a different file (sha256 {copy.pdf_sha256})")
+    return RegisterMatch(depth, True, "copy", copy.id, copy.notation, office,
+                         "pdf digest" if same_file else "notation", same_file, detail)
+
+
+def _document_match(depth: int, doc: Document, same_file: bool) -> RegisterMatch:
+    issuer = doc.issuer.code
+    detail = (f"document {doc.notation} of {issuer}: the same file" if same_file else
+              f"document {doc.notation} of {issuer} has this notation, but none of its files "
+              "has this digest")
+    return RegisterMatch(depth, True, "document", doc.id, doc.notation, issuer,
+                         "file digest" if same_file else "notation", same_file, detail)
+
+
 def _find(s: Session, depth: int, digest: str, notation: str | None) -> RegisterMatch:
-    copy = s.scalar(select(CertifiedCopy).options(selectinload(CertifiedCopy.organisation))
-                    .where(CertifiedCopy.pdf_sha256 == digest).limit(1))
+    copies = select(CertifiedCopy).options(selectinload(CertifiedCopy.organisation)).limit(1)
+    copy = s.scalar(copies.where(CertifiedCopy.pdf_sha256 == digest))
     if copy is not None:
-        return RegisterMatch(depth, True, "copy", copy.id, copy.notation, copy.organisation.code,
-                             "pdf digest", True,
-                             f"certified copy {copy.notation} in the copy register of "
-                             f"{copy.organisation.code}: the same file")
+        return _copy_match(depth, copy, same_file=True)
     doc_file = s.scalar(select(DocumentFile).options(
         selectinload(DocumentFile.document).selectinload(Document.issuer))
         .where(DocumentFile.sha256 == digest).limit(1))
     if doc_file is not None:
-        doc = doc_file.document
-        return RegisterMatch(depth, True, "document", doc.id, doc.notation, doc.issuer.code,
-                             "file digest", True,
-                             f"document {doc.notation} of {doc.issuer.code}: the same file")
+        return _document_match(depth, doc_file.document, same_file=True)
     if notation:
         key = notation_key(notation)
-        copy = s.scalar(select(CertifiedCopy).options(selectinload(CertifiedCopy.organisation))
-                        .where(CertifiedCopy.notation_key == key).limit(1))
+        copy = s.scalar(copies.where(CertifiedCopy.notation_key == key))
         if copy is not None:
-            return RegisterMatch(depth, True, "copy", copy.id, copy.notation,
-                                 copy.organisation.code, "notation", False,
-                                 f"certified copy {copy.notation} of {copy.organisation.code} has "
-                                 "this notation, but the register holds a different file "
-                                 f"(sha256 {copy.pdf_sha256})")
+            return _copy_match(depth, copy, same_file=False)
         named = s.scalar(select(Document).options(selectinload(Document.issuer))
                          .where(Document.notation_key == key).limit(1))
         if named is not None:
-            return RegisterMatch(depth, True, "document", named.id, named.notation,
-                                 named.issuer.code, "notation", False,
-                                 f"document {named.notation} of {named.issuer.code} has this "
-                                 "notation, but none of its files has this digest")
+            return _document_match(depth, named, same_file=False)
     return _not_found(depth, digest, notation)
 
 
