@@ -20,6 +20,15 @@ Handler = Callable[[argparse.Namespace], int]
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.context import AppContext
+    from app.services import readiness
+
+    try:
+        readiness.require_ready(AppContext.from_settings(get_settings()))
+    except readiness.NotReady as exc:
+        print(f"vanthu serve: {exc}", file=sys.stderr)
+        return 2
+
     if not args.no_sweep:  # files a crash left between storing and committing
         storage_commands.startup_sweep()
         storage_commands.start_periodic_sweep()

@@ -8,6 +8,7 @@ from app.api import problems
 from app.api.limits import BodyLimit, NoNul
 from app.api.routers import audit, books, copies, documents, intake, orgs, registers, search, verification
 from app.context import AppContext
+from app.services import readiness
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     settings = settings or get_settings()
     app = FastAPI(title="vanthu", version="0.1.0", description=DESCRIPTION)
     app.state.ctx = ctx or AppContext.from_settings(settings)
+    readiness.require_ready(app.state.ctx)
     problems.install(app)
     for module in (orgs, registers, documents, copies, audit, verification, search, books,
                    intake):

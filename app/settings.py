@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -11,6 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VANTHU_", env_file=None, extra="ignore")
 
+    #: `production` refuses to start while a development default is left (`vanthu serve` and
+    #: the ASGI app say which setting to fix: app/services/readiness.py).
+    env: Literal["development", "production"] = "development"
     #: SQLAlchemy URL; SQLite (WAL) by default, PostgreSQL (``postgresql+psycopg://…``) in production.
     database_url: str = "sqlite:///./var/vanthu.db"
     #: Content-addressed file store (sha256 → bytes).
@@ -25,6 +29,8 @@ class Settings(BaseSettings):
     dev_keys: bool = True
     #: Passphrase protecting private keys at rest (set a real one in production).
     key_passphrase: str = "vanthu-dev-passphrase"
+    #: How long an API token made through the API lives unless its request says otherwise.
+    token_lifetime_days: int = 90
     #: Largest accepted upload, in bytes.
     max_upload_bytes: int = 50 * 1024 * 1024
     #: Largest JSON body, in bytes.

@@ -78,6 +78,7 @@ class FindingCode(StrEnum):
     TOKEN_OWNER_CHANGED = "token_owner_changed"
     TOKEN_DELETED = "token_deleted"
     TOKEN_WITHOUT_EVENT = "token_without_event"
+    TOKEN_EXPIRY_CHANGED = "token_expiry_changed"
     # register series
     SEQUENCE_AHEAD = "sequence_ahead"
     """``last_number`` is above the register's rows: numbers taken without a row."""

@@ -90,5 +90,8 @@ class ApiToken(Base):
     label: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: after this instant the token is refused (None: a token made before tokens expired, or
+    #: by `vanthu demo`)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()

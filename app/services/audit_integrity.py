@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -175,17 +176,20 @@ class IntegrityChecks:
     def tokens(self) -> None:
         created: dict[int, tuple[int, str]] = {}  # token id → (seq, user id it was made for)
         revoked: dict[int, tuple[int, str]] = {}
+        expiry: dict[int, str] = {}  # token id → the expiry its token.created event recorded
         for subject_id, event in self._events("user", (TOKEN_CREATED, TOKEN_REVOKED)):
             seq, action, _, details = event
             token_id = details.get("token_id") if isinstance(details, dict) else None
             if isinstance(token_id, int) and not self._altered(event):
                 (created if action == TOKEN_CREATED else revoked)[token_id] = (seq, subject_id)
+                if action == TOKEN_CREATED and isinstance(details.get("expires_at"), str):
+                    expiry[token_id] = details["expires_at"]
         # Tokens made before the first logged one (the demo's, a test world's) have no event.
         first = min(created, default=None)
         seen: set[int] = set()
-        query = (select(ApiToken.id, ApiToken.user_id, ApiToken.revoked_at)
+        query = (select(ApiToken.id, ApiToken.user_id, ApiToken.revoked_at, ApiToken.expires_at)
                  .order_by(ApiToken.id).execution_options(yield_per=_BATCH))
-        for token_id, user_id, revoked_at in self.session.execute(query):
+        for token_id, user_id, revoked_at, expires_at in self.session.execute(query):
             seen.add(token_id)
             where = f"api_tokens row {token_id}"
             if token_id in revoked and revoked_at is None:
@@ -200,6 +204,7 @@ class IntegrityChecks:
                             f"{where} now belongs to user {user_id}, but "
                             f"{_label(seq, TOKEN_CREATED, f'user {owner}')} made it for user "
                             f"{owner}")
+            self._expiry(token_id, expiry.get(token_id), expires_at, created.get(token_id))
             if (first is not None and token_id > first and token_id not in created
                     and token_id not in revoked):
                 self.flag(Finding(FindingCode.TOKEN_WITHOUT_EVENT,
@@ -212,6 +217,20 @@ class IntegrityChecks:
             where = f"api_tokens row {token_id}"
             self._token(FindingCode.TOKEN_DELETED, where, seq, action, owner,
                         f"{where} was deleted; {_label(seq, action, f'user {owner}')} recorded it")
+
+    def _expiry(self, token_id: int, recorded: str | None, expires_at: datetime | None,
+                made: tuple[int, str] | None) -> None:
+        """A token lives until the expiry it was logged with: extended or cleared, it is found."""
+        if recorded is None or made is None:
+            return
+        if expires_at is not None and expires_at == datetime.fromisoformat(recorded):
+            return
+        seq, owner = made
+        where = f"api_tokens row {token_id}"
+        now = "never expires" if expires_at is None else f"expires {expires_at.isoformat()}"
+        self._token(FindingCode.TOKEN_EXPIRY_CHANGED, where, seq, TOKEN_CREATED, owner,
+                    f"{where} now {now}, but {_label(seq, TOKEN_CREATED, f'user {owner}')} "
+                    f"made it to expire {recorded}")
 
     def _token(self, code: FindingCode, where: str, seq: int, action: AuditAction, owner: str,
                message: str) -> None:

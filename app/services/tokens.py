@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -14,12 +14,15 @@ from app.context import AppContext
 from app.db import ApiToken, Organisation, User
 from app.db.types import utcnow
 from app.domain.audit_actions import AuditAction
+from app.domain.dates import to_vn
 from app.errors import Invalid, NotFound, Unauthenticated
 from app.services import audit_log
 from app.services.access import CLEARANCE_ORDER, ROLES, Principal, descendant_ids, require_role
 from app.services.organisations import get_by_code
 
 TOKEN_PREFIX = "vt_"
+#: The longest a token may live: a year and a day, so an office renews its tokens yearly.
+MAX_LIFETIME_DAYS = 366
 
 
 def token_digest(token: str) -> str:
@@ -57,9 +60,10 @@ def record_user_created(session: Session, who: Principal | None, user: User,
 
 
 def add_token(session: Session, user: User, label: str | None = None,
-              token: str | None = None) -> str:
+              token: str | None = None, expires_at: datetime | None = None) -> str:
     token = token or new_token()
-    session.add(ApiToken(user_id=user.id, token_sha256=token_digest(token), label=label))
+    session.add(ApiToken(user_id=user.id, token_sha256=token_digest(token), label=label,
+                         expires_at=expires_at))
     session.flush()
     return token
 
@@ -77,17 +81,25 @@ def create_user(ctx: AppContext, who: Principal, org_code: str, name: str, role:
     return user
 
 
-def create_token(ctx: AppContext, who: Principal, user_id: int,
-                 label: str | None) -> tuple[ApiToken, str]:
+def create_token(ctx: AppContext, who: Principal, user_id: int, label: str | None,
+                 lifetime_days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for a user under the admin's office, valid for `lifetime_days` (the
+    setting's default otherwise); its expiry is logged, so a later change is found."""
+    days = ctx.settings.token_lifetime_days if lifetime_days is None else lifetime_days
+    if not 1 <= days <= MAX_LIFETIME_DAYS:
+        raise Invalid(f"a token lives 1 to {MAX_LIFETIME_DAYS} days, not {days}",
+                      field="expires_in_days")
     with ctx.unit_of_work() as work:
         s = work.session
         require_role(who, "admin")
         user = s.get(User, user_id)
         if user is None or user.organisation_id not in descendant_ids(s, who.org_id):
             raise NotFound(f"no user {user_id} under {who.org_code}", field="user_id")
-        token = add_token(s, user, label)
+        expires_at = ctx.clock().replace(microsecond=0) + timedelta(days=days)
+        token = add_token(s, user, label, expires_at=expires_at)
         row = s.scalars(select(ApiToken).where(ApiToken.token_sha256 == token_digest(token))).one()
-        audit_log.record(s, who, AuditAction.TOKEN_CREATED, "user", user.id, details={"token_id": row.id})
+        audit_log.record(s, who, AuditAction.TOKEN_CREATED, "user", user.id,
+                         details={"token_id": row.id, "expires_at": expires_at.isoformat()})
     return row, token
 
 
@@ -112,7 +124,7 @@ def authenticate(ctx: AppContext, token: str | None) -> Principal:
         raise Unauthenticated("send an API token: Authorization: Bearer <token>")
     with ctx.reading() as s:
         found = s.execute(
-            select(ApiToken.revoked_at, User, Organisation.code)
+            select(ApiToken.revoked_at, User, Organisation.code, ApiToken.expires_at)
             .join(User, ApiToken.user_id == User.id)
             .join(Organisation, User.organisation_id == Organisation.id)
             .where(ApiToken.token_sha256 == token_digest(token))
@@ -122,6 +134,10 @@ def authenticate(ctx: AppContext, token: str | None) -> Principal:
     revoked_at: datetime | None = found[0]
     if revoked_at is not None:
         raise Unauthenticated("the API token was revoked")
+    expires_at: datetime | None = found[3]
+    if expires_at is not None and expires_at <= ctx.clock():
+        raise Unauthenticated(f"the API token expired on {to_vn(expires_at):%d/%m/%Y %H:%M} "
+                              "(Vietnam time); ask an administrator for a new one")
     user: User = found[1]
     return Principal(user_id=user.id, name=user.name, role=user.role,
                      org_id=user.organisation_id, org_code=found[2], clearance=user.clearance)

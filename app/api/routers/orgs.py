@@ -76,9 +76,8 @@ def create_user(code: str, body: UserIn, ctx: Ctx, who: Caller) -> UserOut:
 @router.post("/users/{user_id}/tokens", status_code=status.HTTP_201_CREATED,
              response_model=TokenOut)
 def create_token(user_id: PathId, body: TokenIn, ctx: Ctx, who: Caller) -> TokenOut:
-    row, token = tokens.create_token(ctx, who, user_id, body.label)
-    return TokenOut(id=row.id, user_id=row.user_id, label=row.label, created_at=row.created_at,
-                    token=token)
+    row, token = tokens.create_token(ctx, who, user_id, body.label, body.expires_in_days)
+    return TokenOut.model_validate(row).model_copy(update={"token": token})
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)

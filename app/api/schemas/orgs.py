@@ -91,13 +91,18 @@ class UserOut(BaseModel):
 
 class TokenIn(Strict):
     label: Line100 | None = None
+    expires_in_days: int | None = Field(
+        None, ge=1, le=366, description="how long the token lives (default: the server's "
+                                        "token_lifetime_days, 90)")
 
 
 class TokenOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
     id: int
     user_id: int
     label: str | None
     created_at: datetime
+    expires_at: datetime | None = Field(description="after this the token is refused (401)")
     token: str | None = None
 
 
