@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from app.commands import audit as audit_commands
 from app.commands import copies as copies_commands
+from app.commands import init as init_command
 from app.commands import intake as intake_command
 from app.commands import keys as keys_commands
 from app.commands import storage as storage_commands
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands.register(sub)
     copies_commands.register(sub)
     keys_commands.register(sub)
+    init_command.register(sub)
     storage_commands.register(sub)
     intake_command.register(sub)
     verify_command.register(sub)

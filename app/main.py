@@ -6,7 +6,18 @@ from fastapi import FastAPI
 
 from app.api import problems
 from app.api.limits import BodyLimit, NoNul
-from app.api.routers import audit, books, copies, documents, intake, orgs, registers, search, verification
+from app.api.routers import (
+    audit,
+    auth,
+    books,
+    copies,
+    documents,
+    intake,
+    orgs,
+    registers,
+    search,
+    verification,
+)
 from app.context import AppContext
 from app.services import readiness
 from app.settings import Settings, get_settings
@@ -25,7 +36,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     app.state.ctx = ctx or AppContext.from_settings(settings)
     readiness.require_ready(app.state.ctx)
     problems.install(app)
-    for module in (orgs, registers, documents, copies, audit, verification, search, books,
+    for module in (auth, orgs, registers, documents, copies, audit, verification, search, books,
                    intake):
         app.include_router(module.router)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base
@@ -75,6 +75,13 @@ class User(Base):
     #: Highest confidentiality level (độ mật) this person may see: NONE, MAT, TOI_MAT, TUYET_MAT.
     clearance: Mapped[str] = mapped_column(String(12), default="NONE")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The name a person signs in with (POST /auth/token); None for a user with API tokens only.
+    login: Mapped[str | None] = mapped_column(String(60), unique=True)
+    #: Argon2id (pwdlib) of the password; never the password itself.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    #: Set for a one-time password (`vanthu init`): the first sign-in must replace it.
+    password_must_change: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                       server_default=false())
 
     organisation: Mapped[Organisation] = relationship()
 

@@ -77,6 +77,9 @@ class AuditAction(StrEnum):
     """A user (người dùng) made, with name, role, office and clearance."""
     USER_UPDATED = "user.updated"
     """A user's recorded state replaced (checked like ``user.created``)."""
+    USER_PASSWORD_SET = "user.password_set"
+    """A user's password set or replaced (the one-time password of `vanthu init` included); the
+    hash itself is never logged."""
     TOKEN_CREATED = "token.created"
     """An API token made for a user (``details.token_id``)."""
     TOKEN_REVOKED = "token.revoked"

@@ -280,6 +280,7 @@ NO_STATE_CHECK: dict[AuditAction, str] = {
     A.DOCUMENT_READ: "a read changes nothing",
     A.REGISTER_BOOK_EXPORTED: "an export changes nothing",
     A.ORGANISATION_TERM_ADDED: "it records no state; terms are not in organisations.snapshot",
+    A.USER_PASSWORD_SET: "a password's hash is never logged; the user's state is unchanged",
 }
 
 #: How every other action's events are checked against today's rows (checks 4–8).

@@ -47,8 +47,11 @@ def add_user(session: Session, org: Organisation, name: str, role: str,
 
 def snapshot(user: User) -> dict[str, Any]:
     """The state the log records for a user (and audit verify checks)."""
-    return {"name": user.name, "role": user.role, "organisation_id": user.organisation_id,
-            "clearance": user.clearance}
+    state: dict[str, Any] = {"name": user.name, "role": user.role,
+                             "organisation_id": user.organisation_id, "clearance": user.clearance}
+    if user.login is not None:  # users logged before logins existed keep the state they had
+        state["login"] = user.login
+    return state
 
 
 def record_user_created(session: Session, who: Principal | None, user: User,
@@ -95,11 +98,19 @@ def create_token(ctx: AppContext, who: Principal, user_id: int, label: str | Non
         user = s.get(User, user_id)
         if user is None or user.organisation_id not in descendant_ids(s, who.org_id):
             raise NotFound(f"no user {user_id} under {who.org_code}", field="user_id")
-        expires_at = ctx.clock().replace(microsecond=0) + timedelta(days=days)
-        token = add_token(s, user, label, expires_at=expires_at)
-        row = s.scalars(select(ApiToken).where(ApiToken.token_sha256 == token_digest(token))).one()
-        audit_log.record(s, who, AuditAction.TOKEN_CREATED, "user", user.id,
-                         details={"token_id": row.id, "expires_at": expires_at.isoformat()})
+        row, token = issue_token(s, who, user, label,
+                                 ctx.clock().replace(microsecond=0) + timedelta(days=days))
+    return row, token
+
+
+def issue_token(session: Session, who: Principal, user: User, label: str | None,
+                expires_at: datetime) -> tuple[ApiToken, str]:
+    """A new token with its expiry, logged (`token.created`), so audit verify judges it."""
+    token = add_token(session, user, label, expires_at=expires_at)
+    row = session.scalars(select(ApiToken).where(
+        ApiToken.token_sha256 == token_digest(token))).one()
+    audit_log.record(session, who, AuditAction.TOKEN_CREATED, "user", user.id,
+                     details={"token_id": row.id, "expires_at": expires_at.isoformat()})
     return row, token
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-PUBLIC = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+#: Reachable without a token: the service probes and documents, and signing in itself.
+PUBLIC = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/auth/token"}
 
 
 def _routes(client: Any) -> list[tuple[str, str]]:

@@ -60,6 +60,7 @@ clerk_schema = _schema({"path.code": "VPTU"})
 admin_schema = _schema({})
 ROLES = {"test_clerk_of_vptu": "clerk_vptu", "test_admin": "admin"}
 CALLS: Counter[tuple[str, str, int]] = Counter()
+SIGN_IN = "POST /auth/token"
 
 
 @dataclass
@@ -118,7 +119,10 @@ def _exercised(request: pytest.FixtureRequest) -> Iterator[None]:
     made = CALLS - before
     statuses = [status for (who, _, status), n in made.items() if who == role for _ in range(n)]
     assert len(statuses) >= MIN_CALLS, f"only {len(statuses)} calls were made"
-    assert 401 not in statuses, "a call with a valid token was refused with 401"
+    # Signing in answers a wrong login or password with 401 whatever token is sent.
+    refused = [op for (who, op, status) in made if who == role and status == 401
+               and op != SIGN_IN]
+    assert not refused, f"a call with a valid token was refused with 401: {refused}"
 
 
 def _call_and_validate(case: Any, fuzzed: Fuzzed, role: str) -> None:

@@ -13,6 +13,7 @@ from app.api.schemas.common import (
     Day,
     Family,
     Line40,
+    Line60,
     Line100,
     Line200,
     Role,
@@ -106,3 +107,12 @@ class TokenOut(BaseModel):
     token: str | None = None
 
 
+
+
+class SignInIn(Strict):
+    """Đăng nhập: a person's login and password; a one-time password needs `new_password`."""
+
+    login: Line60
+    password: Annotated[str, Field(min_length=1, max_length=200)]
+    new_password: Annotated[str, Field(min_length=12, max_length=200)] | None = Field(
+        None, description="replaces the password (required with a one-time password)")
