@@ -34,18 +34,30 @@ def _allowed(sql: str, column: str) -> list[str]:
     return re.findall(r"'([^']*)'", found.group(1))
 
 
+def _checks(db_url: str, table: str, column: str) -> list[str]:
+    """The values the migrated database's CHECK on `table.column` allows, in order."""
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        if db_url.startswith("sqlite"):
+            sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'table' AND "
+                                    "name = :t"), {"t": table}).scalar_one()
+            engine.dispose()
+            return _allowed(sql, column)
+        # PostgreSQL: CHECK (((status)::text = ANY ((ARRAY['received'::character varying, …
+        defs = conn.execute(text("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE "
+                                 "conrelid = CAST(:t AS regclass) AND contype = 'c'"),
+                            {"t": table}).scalars().all()
+    engine.dispose()
+    mine = [d for d in defs if re.search(rf"\(+{column}\)", d)]
+    assert len(mine) == 1, defs
+    return re.findall(r"'([^']*)'", mine[0])
+
+
 @pytest.mark.parametrize(("table", "column", "values"), CHECKED,
                          ids=[f"{t}.{c}" for t, c, _ in CHECKED])
 def test_the_migrated_check_allows_exactly_the_domain_values(
         db_url: str, table: str, column: str, values: list[StrEnum]) -> None:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("reads SQLite's schema text; the PostgreSQL pass runs the same migrations")
-    engine = create_engine(db_url)
-    with engine.connect() as conn:
-        sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'table' AND "
-                                "name = :t"), {"t": table}).scalar_one()
-    engine.dispose()
-    assert _allowed(sql, column) == [v.value for v in values]
+    assert _checks(db_url, table, column) == [v.value for v in values]
 
 
 def _enum_of(spec: dict[str, Any], schema: str, field: str) -> list[str]:
