@@ -46,6 +46,23 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trust_import(args: argparse.Namespace) -> int:
+    import sys
+
+    from app.keys import KeyRing
+    from app.services.trust_import import TrustImportError, import_trust
+    from app.settings import get_settings
+
+    try:
+        done = import_trust(KeyRing(get_settings()), args.files)
+    except (OSError, TrustImportError) as exc:
+        print(f"vanthu trust import: {exc}", file=sys.stderr)
+        return 2
+    for item in done:
+        print(f"{item.kind}: {item.subject} ({'added' if item.new else 'already trusted'})")
+    return 0
+
+
 def register(sub: Any) -> None:
     keys = sub.add_parser("keys", help="signing keys and trust roots")
     actions = keys.add_subparsers(dest="keys_command", required=True)
@@ -60,3 +77,8 @@ def register(sub: Any) -> None:
     imported.add_argument("--passphrase-env", metavar="VAR",
                           help="the environment variable holding the file's passphrase")
     imported.set_defaults(handler=_import)
+    trust = sub.add_parser("trust", help="the trust store: roots, intermediates, CRLs")
+    trust_actions = trust.add_subparsers(dest="trust_command", required=True)
+    added = trust_actions.add_parser("import", help="add CA certificates and CRLs (PEM or DER)")
+    added.add_argument("files", type=Path, nargs="+")
+    added.set_defaults(handler=_trust_import)
