@@ -64,6 +64,16 @@ def require_admin_over(session: Session, who: Principal, org: Organisation | Non
         raise NotFound(f"no organisation with code {org.code!r} under {who.org_code}")
 
 
+def require_manager_of(session: Session, who: Principal, org: Organisation) -> None:
+    """An office of the tree: its admins; an external issuer outside any tree: the admins of
+    the tree whose office added it."""
+    require_role(who, "admin")
+    mine = descendant_ids(session, who.org_id)
+    if org.id in mine or (org.external and org.created_by_org_id in mine):
+        return
+    raise NotFound(f"no organisation with code {org.code!r} under {who.org_code}")
+
+
 def create(ctx: AppContext, who: Principal, data: dict[str, Any]) -> Organisation:
     with ctx.unit_of_work() as work:
         s = work.session
@@ -88,6 +98,7 @@ def create(ctx: AppContext, who: Principal, data: dict[str, Any]) -> Organisatio
             external=data.get("external", False),
             copy_code=data.get("copy_code"),
             dispatch_per_type=data.get("dispatch_per_type", False),
+            created_by_org_id=who.org_id if data.get("external", False) else None,
         )
         s.add(org)
         s.flush()
@@ -100,7 +111,7 @@ def update(ctx: AppContext, who: Principal, code: str, changes: dict[str, Any]) 
     with ctx.unit_of_work() as work:
         s = work.session
         org = get_by_code(s, code)
-        require_admin_over(s, who, org)
+        require_manager_of(s, who, org)
         before = snapshot(org)
         if "parent_code" in changes:
             parent = _resolve_parent(s, changes.pop("parent_code"))
@@ -121,7 +132,7 @@ def delete(ctx: AppContext, who: Principal, code: str) -> None:
     with ctx.unit_of_work() as work:
         s = work.session
         org = get_by_code(s, code)
-        require_admin_over(s, who, org)
+        require_manager_of(s, who, org)
         in_use = s.scalar(select(exists().where(or_(
             Organisation.parent_id == org.id,
         )))) or s.scalar(select(exists().where(User.organisation_id == org.id))) \
