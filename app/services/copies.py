@@ -100,6 +100,9 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: ApproveIn) -
         org = get_by_code(s, org_code)
         copy_requests.require_decider(who, org)
         copy_requests.require_pending(request)
+        if ctx.settings.env == "production" and not org.email:
+            raise Conflict(f"{org.code} has no e-mail, so its signature box would print a "
+                           f"placeholder; set it first (PATCH /orgs/{org.code})", field="email")
         kind = CopyKind(request.kind)
         source, source_pdf = _approved_source(ctx, s, who, org, request, kind)
 
