@@ -117,7 +117,8 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: ApproveIn) -
         assert key_row is not None  # ensure_office_key made one
         spec = _copy_spec(org, request, data, source, source_pdf, notation=notation,
                           signed_at=signed_at, recipients=printed)
-        files = make_copy_files(office_of(org), spec, ctx.keys.identity(key_row))
+        files = make_copy_files(office_of(org), spec, ctx.keys.identity(key_row),
+                                tsa_url=ctx.settings.tsa_url)
         pdf_sha256 = ctx.store.put(files.pdf, work.staged)
         envelope_sha256 = ctx.store.put(files.manifest.to_json(), work.staged)
 
