@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app.commands import audit as audit_commands
+from app.commands import backup as backup_commands
 from app.commands import copies as copies_commands
 from app.commands import init as init_command
 from app.commands import intake as intake_command
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     copies_commands.register(sub)
     keys_commands.register(sub)
     init_command.register(sub)
+    backup_commands.register(sub)
     storage_commands.register(sub)
     intake_command.register(sub)
     verify_command.register(sub)

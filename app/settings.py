@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     dev_keys: bool = True
     #: Passphrase protecting private keys at rest (set a real one in production).
     key_passphrase: str = "vanthu-dev-passphrase"
+    #: An RFC 3161 timestamp authority (http://…): every copy's signature is timestamped there
+    #: (PAdES B-T). None: copies carry only their claimed signing time.
+    tsa_url: str | None = None
     #: How long an API token made through the API lives unless its request says otherwise.
     token_lifetime_days: int = 90
     #: Largest accepted upload, in bytes.

@@ -43,9 +43,11 @@ __all__ = [
     "Status",
     "TrustStore",
     "VerificationReport",
+    "chains_to_trust",
     "format_stamp_time",
     "generate_key",
     "iso_vn",
+    "load_pkcs12",
     "load_private_key",
     "load_trust",
     "parse_iso",
@@ -72,12 +74,12 @@ _HOME = {
     "sha256_hex": "manifest_model",
     "SignedManifest": "manifest", "sign_manifest": "manifest", "verify_manifest": "manifest",
     "SigningIdentity": "identity", "TrustStore": "trust", "DevCA": "ca",
-    "generate_key": "keys", "load_private_key": "keys", "private_key_to_pem": "keys",
+    "generate_key": "keys", "load_pkcs12": "keys", "load_private_key": "keys", "private_key_to_pem": "keys",
     "public_key_to_pem": "keys",
     "StampText": "pdf_sign",
     "SignedCopy": "certify", "StampPlace": "certify", "sign_copy": "certify",
     "ChainReport": "chain", "ParentRef": "chain", "ResolvedParent": "chain",
-    "verify_chain": "chain",
+    "verify_chain": "chain", "chains_to_trust": "x509check",
     "InputProblem": "pdf_read", "Limits": "pdf_read", "sniff_pdf": "pdf_read",
     "LinkView": "report", "VerificationReport": "report",
     "load_trust": "offline", "read_manifest": "offline", "verify_file": "offline",
@@ -89,7 +91,13 @@ if TYPE_CHECKING:
     from signing.certify import SignedCopy, StampPlace, sign_copy
     from signing.chain import ChainReport, ParentRef, ResolvedParent, verify_chain
     from signing.identity import SigningIdentity
-    from signing.keys import generate_key, load_private_key, private_key_to_pem, public_key_to_pem
+    from signing.keys import (
+        generate_key,
+        load_pkcs12,
+        load_private_key,
+        private_key_to_pem,
+        public_key_to_pem,
+    )
     from signing.manifest import SignedManifest, sign_manifest, verify_manifest
     from signing.manifest_model import (
         CopyForm,
@@ -107,6 +115,7 @@ if TYPE_CHECKING:
     from signing.results import Check, CheckCode, Status
     from signing.timefmt import VN_TZ, format_stamp_time, iso_vn, parse_iso
     from signing.trust import TrustStore
+    from signing.x509check import chains_to_trust
 
 
 def __getattr__(name: str) -> Any:

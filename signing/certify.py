@@ -51,6 +51,7 @@ def sign_copy(
     place: StampPlace,
     reason: str,
     font_path: Path | None = None,
+    timestamp_url: str | None = None,
 ) -> SignedCopy:
     """Attach, sign and seal one copy. `source_pdf` is the document copied (required unless
     the copy is a trích sao); its digest must be the one the manifest attests."""
@@ -67,5 +68,6 @@ def sign_copy(
     signed = sign_pdf(
         composed, identity, signed_at=parse_iso(manifest.signed_at), appearance=stamp,
         box=place.box, page=place.page, field_name=COPY_FIELD, font_path=font_path,
-        manifest_sha256=envelope.sha256, reason=reason, location=manifest.place)
+        manifest_sha256=envelope.sha256, reason=reason, location=manifest.place,
+        timestamp_url=timestamp_url)
     return SignedCopy(pdf=signed, manifest=envelope)

@@ -31,6 +31,7 @@ from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -226,8 +227,11 @@ def sign_pdf(
     manifest_sha256: str | None = None,
     reason: str | None = None,
     location: str | None = None,
+    timestamp_url: str | None = None,
 ) -> bytes:
-    """Sign `pdf` (PAdES B-B, incremental update) with a visible box at `box` on `page`.
+    """Sign `pdf` (PAdES B-B, incremental update) with a visible box at `box` on `page`;
+    with `timestamp_url`, the signature also carries an RFC 3161 timestamp from that TSA
+    (PAdES B-T), which says when the signature existed, beside the time it claims.
 
     `box` is (x1, y1, x2, y2) in PDF points; `page` is 0-based, -1 = last page.
     """
@@ -249,6 +253,7 @@ def sign_pdf(
         meta,
         _pyhanko_signer(identity),
         signed_at=signed_at,
+        timestamper=None if timestamp_url is None else HTTPTimeStamper(timestamp_url, timeout=30),
         stamp_style=stamp_style(font_path or find_font()),
         new_field_spec=fields.SigFieldSpec(
             sig_field_name=field_name,

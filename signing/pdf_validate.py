@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography import x509
@@ -55,6 +55,8 @@ class SignatureResult(CheckedResult):
     modification_level: str | None
     coverage: str | None
     checks: list[Check]
+    #: when an RFC 3161 timestamp (PAdES B-T) says the signature existed, ISO 8601 +07:00
+    timestamped_at: str | None = None
 
 
 @dataclass
@@ -106,6 +108,8 @@ def _pyhanko_checks(sig: EmbeddedPdfSignature, trust: TrustStore, signed_at: dat
         status = validate_pdf_signature(
             sig,
             signer_validation_context=trust.validation_context(signed_at, others),
+            # A TSA's certificate is judged now: the timestamp is the proof of the time.
+            ts_validation_context=trust.validation_context(datetime.now(UTC)),
             key_usage_settings=SIGNING_KEY_USAGE,
         )
     except Exception as exc:  # a mangled CMS blob raises from deep inside pyHanko
@@ -122,7 +126,21 @@ def _pyhanko_checks(sig: EmbeddedPdfSignature, trust: TrustStore, signed_at: dat
         Check.of(CheckCode.PYHANKO_TRUST, bool(status.trusted),
                  "pyHanko validates the certificate path at the signing time",
                  f"pyHanko does not trust the signer at the signing time ({problem})"),
+        *_timestamp_checks(status),
     ], status
+
+
+def _timestamp_checks(status: Any) -> list[Check]:
+    """A timestamp token on the signature must verify and come from a trusted TSA."""
+    ts = status.timestamp_validity
+    if ts is None:
+        return []
+    when = iso_vn(ts.timestamp)
+    if ts.intact and ts.valid and ts.trusted:
+        return [Check.passed(CheckCode.TIMESTAMP, f"timestamped {when} by a trusted TSA "
+                                                  f"({ts.signing_cert.subject.human_friendly})")]
+    return [Check.failed(CheckCode.TIMESTAMP, f"the timestamp ({when}) does not verify or its "
+                                              "TSA is not trusted")]
 
 
 def _unreadable(sig: EmbeddedPdfSignature, exc: Exception) -> SignatureResult:
@@ -177,6 +195,8 @@ def _validate_one(sig: EmbeddedPdfSignature, trust: TrustStore) -> SignatureResu
         if status is not None and status.modification_level else None,
         coverage=status.coverage.name if status is not None and status.coverage else None,
         checks=checks,
+        timestamped_at=iso_vn(status.timestamp_validity.timestamp)
+        if status is not None and status.timestamp_validity is not None else None,
     )
 
 

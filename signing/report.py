@@ -30,11 +30,13 @@ class Signer:
     signed_at: str | None  # ISO 8601, +07:00
     reason: str | None
     manifest_sha256: str | None
+    #: the RFC 3161 timestamp's time (PAdES B-T), beside the claimed `signed_at`
+    timestamped_at: str | None = None
 
     @classmethod
     def of(cls, sig: SignatureResult) -> Signer:
         return cls(sig.field_name, sig.signer_subject, sig.organisation, sig.serial, sig.issuer,
-                   sig.signed_at, sig.reason, sig.manifest_sha256)
+                   sig.signed_at, sig.reason, sig.manifest_sha256, sig.timestamped_at)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(vars(self))
@@ -187,6 +189,9 @@ def _link_lines(ln: LinkView) -> list[str]:
                    f"{s.issuer or '?'}")
         when = format_stamp_time(parse_iso(s.signed_at)) if s.signed_at else "not recorded"
         out.append(f"    {'signed at:':<13}{when}")
+        if s.timestamped_at:
+            out.append(f"    {'timestamp:':<13}"
+                       f"{format_stamp_time(parse_iso(s.timestamped_at))} (RFC 3161)")
     if ln.available and not ln.signers:
         out.append("    no digital signature in this PDF")
     for c in ln.checks:

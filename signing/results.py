@@ -31,6 +31,8 @@ class CheckCode(StrEnum):
     MODIFICATION = "modification"
     PYHANKO_TRUST = "pyhanko trust"
     SIGNING_TIME = "signing time"
+    #: an RFC 3161 timestamp on the signature (PAdES B-T), when it carries one
+    TIMESTAMP = "timestamp"
     # a certificate (x509check)
     CERTIFICATE_PATH = "certificate path"
     VALIDITY = "validity"

@@ -186,3 +186,9 @@ def certificate_checks(
                                         "not checked: no path to a trusted root"))
     checks.append(check_key_usage(leaf))
     return checks, built.root_subject
+
+
+def chains_to_trust(leaf: x509.Certificate, supplied: list[x509.Certificate],
+                    trust: TrustStore) -> bool:
+    """`leaf` chains, through `supplied` and the store's intermediates, to one of its roots."""
+    return build_path(leaf, supplied, trust).root_subject is not None

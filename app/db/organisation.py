@@ -38,8 +38,11 @@ class Organisation(Base):
     #: State offices may keep one outgoing series per document type (ND 30 Đ15.1.c).
     dispatch_per_type: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The office whose admin (or clerk, at intake) added an external issuer: admins of that
+    #: office's tree manage it.
+    created_by_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
 
-    parent: Mapped[Organisation | None] = relationship(remote_side=[id])
+    parent: Mapped[Organisation | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
     terms: Mapped[list[CommitteeTerm]] = relationship(
         back_populates="organisation", order_by="CommitteeTerm.starts_on"
     )

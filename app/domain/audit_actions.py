@@ -69,6 +69,9 @@ class AuditAction(StrEnum):
     """An office's name, place or family changed."""
     ORGANISATION_DELETED = "organisation.deleted"
     """An office deleted; its row must be gone."""
+    OFFICE_KEY_IMPORTED = "office_key.imported"
+    """An office's own signing identity imported (chữ ký số của cơ quan: serial, subject, the
+    keys it made inactive)."""
     ORGANISATION_TERM_ADDED = "organisation.term_added"
     """Nhiệm kỳ (khóa): a committee term added to an office."""
 

@@ -280,6 +280,8 @@ NO_STATE_CHECK: dict[AuditAction, str] = {
     A.DOCUMENT_READ: "a read changes nothing",
     A.REGISTER_BOOK_EXPORTED: "an export changes nothing",
     A.ORGANISATION_TERM_ADDED: "it records no state; terms are not in organisations.snapshot",
+    A.OFFICE_KEY_IMPORTED: "a key is judged by what it signed: each copy carries its own "
+                           "certificate, which verification checks",
     A.USER_PASSWORD_SET: "a password's hash is never logged; the user's state is unchanged",
 }
 

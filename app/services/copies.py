@@ -100,6 +100,9 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: ApproveIn) -
         org = get_by_code(s, org_code)
         copy_requests.require_decider(who, org)
         copy_requests.require_pending(request)
+        if ctx.settings.env == "production" and not org.email:
+            raise Conflict(f"{org.code} has no e-mail, so its signature box would print a "
+                           f"placeholder; set it first (PATCH /orgs/{org.code})", field="email")
         kind = CopyKind(request.kind)
         source, source_pdf = _approved_source(ctx, s, who, org, request, kind)
 
@@ -114,7 +117,8 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: ApproveIn) -
         assert key_row is not None  # ensure_office_key made one
         spec = _copy_spec(org, request, data, source, source_pdf, notation=notation,
                           signed_at=signed_at, recipients=printed)
-        files = make_copy_files(office_of(org), spec, ctx.keys.identity(key_row))
+        files = make_copy_files(office_of(org), spec, ctx.keys.identity(key_row),
+                                tsa_url=ctx.settings.tsa_url)
         pdf_sha256 = ctx.store.put(files.pdf, work.staged)
         envelope_sha256 = ctx.store.put(files.manifest.to_json(), work.staged)
 

@@ -96,7 +96,7 @@ def manifest_for(office: CopyOffice, spec: CopySpec) -> Manifest:
 
 
 def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentity,
-                    font: Path | None = None) -> SignedCopy:
+                    font: Path | None = None, tsa_url: str | None = None) -> SignedCopy:
     page = render_copy_page(CopyBlock(
         kind_heading=spec.kind.heading(office.family),
         office_parent=vn_upper(office.parent_name) if office.parent_name else None,
@@ -124,4 +124,4 @@ def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentit
         # The block's pages end the file; the box is on its signature_page (the first).
         place=StampPlace(page.signature_box, page.signature_page - page.page_count),
         reason=f"{spec.kind.heading(office.family)} {spec.notation}",
-        font_path=font or font_path("regular"))
+        font_path=font or font_path("regular"), timestamp_url=tsa_url)

@@ -91,7 +91,8 @@ def create_issuer(work: Work, who: Principal, p: Proposal,
     if family not in ("party", "state"):
         raise Invalid("the new issuer needs a family (issuer_family: party or state)",
                       field="issuer_family")
-    org = Organisation(code=code, name=name, family=family, external=True)
+    org = Organisation(code=code, name=name, family=family, external=True,
+                       created_by_org_id=who.org_id)
     s.add(org)
     s.flush()
     audit_log.record(s, who, AuditAction.ORGANISATION_CREATED, "organisation", org.code,

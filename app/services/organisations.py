@@ -58,10 +58,20 @@ def _resolve_parent(session: Session, parent_code: str | None) -> Organisation |
     return parent
 
 
-def _require_admin_over(session: Session, who: Principal, org: Organisation | None) -> None:
+def require_admin_over(session: Session, who: Principal, org: Organisation | None) -> None:
     require_role(who, "admin")
     if org is not None and org.id not in descendant_ids(session, who.org_id):
         raise NotFound(f"no organisation with code {org.code!r} under {who.org_code}")
+
+
+def require_manager_of(session: Session, who: Principal, org: Organisation) -> None:
+    """An office of the tree: its admins; an external issuer outside any tree: the admins of
+    the tree whose office added it."""
+    require_role(who, "admin")
+    mine = descendant_ids(session, who.org_id)
+    if org.id in mine or (org.external and org.created_by_org_id in mine):
+        return
+    raise NotFound(f"no organisation with code {org.code!r} under {who.org_code}")
 
 
 def create(ctx: AppContext, who: Principal, data: dict[str, Any]) -> Organisation:
@@ -70,7 +80,7 @@ def create(ctx: AppContext, who: Principal, data: dict[str, Any]) -> Organisatio
         parent = _resolve_parent(s, data.get("parent_code"))
         # Admins add offices below their own; external issuers (e.g. TW) may stand anywhere.
         if not data.get("external", False):
-            _require_admin_over(s, who, parent or s.get(Organisation, who.org_id))
+            require_admin_over(s, who, parent or s.get(Organisation, who.org_id))
             if parent is None:
                 raise Invalid("an office of the system needs a parent_code", field="parent_code")
         else:
@@ -88,6 +98,7 @@ def create(ctx: AppContext, who: Principal, data: dict[str, Any]) -> Organisatio
             external=data.get("external", False),
             copy_code=data.get("copy_code"),
             dispatch_per_type=data.get("dispatch_per_type", False),
+            created_by_org_id=who.org_id if data.get("external", False) else None,
         )
         s.add(org)
         s.flush()
@@ -100,7 +111,7 @@ def update(ctx: AppContext, who: Principal, code: str, changes: dict[str, Any]) 
     with ctx.unit_of_work() as work:
         s = work.session
         org = get_by_code(s, code)
-        _require_admin_over(s, who, org)
+        require_manager_of(s, who, org)
         before = snapshot(org)
         if "parent_code" in changes:
             parent = _resolve_parent(s, changes.pop("parent_code"))
@@ -121,7 +132,7 @@ def delete(ctx: AppContext, who: Principal, code: str) -> None:
     with ctx.unit_of_work() as work:
         s = work.session
         org = get_by_code(s, code)
-        _require_admin_over(s, who, org)
+        require_manager_of(s, who, org)
         in_use = s.scalar(select(exists().where(or_(
             Organisation.parent_id == org.id,
         )))) or s.scalar(select(exists().where(User.organisation_id == org.id))) \
@@ -176,7 +187,7 @@ def add_term(ctx: AppContext, who: Principal, code: str, label: str, starts_on: 
     with ctx.unit_of_work() as work:
         s = work.session
         org = get_by_code(s, code)
-        _require_admin_over(s, who, org)
+        require_admin_over(s, who, org)
         if ends_on is not None and ends_on < starts_on:
             raise Invalid("a term cannot end before it starts", field="ends_on")
         for term in org.terms:

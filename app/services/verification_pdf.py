@@ -29,6 +29,7 @@ CHECK_NAMES: dict[CheckCode, str] = {
     CheckCode.MANIFEST: "Bản kê khai",
     CheckCode.MANIFEST_BINDING: "Gắn bản kê khai",
     CheckCode.SIGNING_TIME: "Thời gian ký",
+    CheckCode.TIMESTAMP: "Dấu thời gian",
     CheckCode.MANIFEST_LINK: "Liên kết bản kê khai",
     CheckCode.PARENT_LINK: "Liên kết văn bản nguồn",
     CheckCode.TIME_ORDER: "Thứ tự thời gian",

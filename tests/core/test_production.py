@@ -75,3 +75,28 @@ def test_vanthu_serve_refuses_and_says_why(settings: Any, world: Any, tmp_path: 
     assert "vanthu serve: refusing to start with VANTHU_ENV=production" in done.stderr
     assert "VANTHU_KEY_PASSPHRASE: it is shorter than 16 characters" in done.stderr
     assert "VANTHU_DEV_KEYS: development keys are on" in done.stderr
+
+
+def test_in_production_an_office_without_an_email_issues_no_copy(
+        client: Any, world: Any, ctx: Any) -> None:
+    from app.errors import Conflict
+    from app.services import copies, copy_requests, tokens
+    from app.services.copies import ApproveIn
+    from app.services.copy_requests import CopyRequestIn
+    from app.services.dispatches import RecipientIn
+    from tests.factories import arrive_with_pdf
+
+    arrival = arrive_with_pdf(client, world)
+    department = tokens.authenticate(ctx, world.tokens["dept_vptu"])
+    request = copy_requests.create(ctx, department, "VPTU", CopyRequestIn(
+        kind="SAO_LUC", reason="phổ biến", document_id=arrival["document"]["id"],
+        recipients=[RecipientIn(name="Các đ/c TUV")]))
+    with ctx.db.transaction() as s:
+        s.execute(update(Organisation).where(Organisation.code == "VPTU").values(email=None))
+    ctx.settings = ctx.settings.model_copy(update={"env": "production"})
+    clerk = tokens.authenticate(ctx, world.tokens["clerk_vptu"])
+    with pytest.raises(Conflict, match="VPTU has no e-mail") as refused:
+        copies.approve(ctx, clerk, request.id, ApproveIn(signer_title="CHÁNH VĂN PHÒNG",
+                                                         signer_name="Lê Văn Chiến"))
+    assert refused.value.field == "email"
+    assert copy_requests.get(ctx, clerk, request.id).status == "pending"

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, File, Form, UploadFile, status
 
 from app.api.deps import Caller, Ctx
 from app.api.problems import errors
 from app.api.schemas.common import Family, PathId
 from app.api.schemas.orgs import (
+    OfficeKeyOut,
     OrgIn,
     OrgOut,
     OrgPatch,
@@ -20,7 +21,8 @@ from app.api.schemas.orgs import (
     UserIn,
     UserOut,
 )
-from app.services import organisations, tokens
+from app.api.uploads import read_bytes
+from app.services import office_keys, organisations, tokens
 
 router = APIRouter(tags=["organisations"])
 
@@ -89,3 +91,21 @@ def revoke_token(token_id: PathId, ctx: Ctx, who: Caller) -> None:
 def whoami(who: Caller) -> dict[str, Any]:
     return {"user_id": who.user_id, "name": who.name, "role": who.role,
             "org_code": who.org_code, "clearance": who.clearance}
+
+
+#: A PKCS#12 file is a few kilobytes; anything near this is not one.
+MAX_PKCS12_BYTES = 64 * 1024
+
+
+@router.post("/orgs/{code}/keys", status_code=status.HTTP_201_CREATED, response_model=OfficeKeyOut,
+             responses=errors(413), summary="Import the office's own signing certificate "
+                                            "(PKCS#12); earlier keys stay on record, inactive")
+def import_office_key(
+    code: str, ctx: Ctx, who: Caller,
+    file: Annotated[UploadFile, File(description="the office's .p12 / .pfx")],
+    passphrase: Annotated[str, Form(max_length=200)] = "",
+) -> OfficeKeyOut:
+    identity = office_keys.identity_from_pkcs12(read_bytes(file, MAX_PKCS12_BYTES),
+                                                passphrase.encode("utf-8") or None)
+    return OfficeKeyOut.model_validate(office_keys.import_identity(ctx, who, code, identity),
+                                       from_attributes=True)

@@ -116,3 +116,11 @@ class SignInIn(Strict):
     password: Annotated[str, Field(min_length=1, max_length=200)]
     new_password: Annotated[str, Field(min_length=12, max_length=200)] | None = Field(
         None, description="replaces the password (required with a one-time password)")
+
+
+class OfficeKeyOut(BaseModel):
+    org_code: str
+    serial: str = Field(description="the certificate's serial number (hex)")
+    subject: str
+    valid_to: datetime
+    replaced: list[str] = Field(description="serials of the earlier keys, kept inactive")
