@@ -108,8 +108,11 @@ def _pyhanko_checks(sig: EmbeddedPdfSignature, trust: TrustStore, signed_at: dat
         status = validate_pdf_signature(
             sig,
             signer_validation_context=trust.validation_context(signed_at, others),
-            # A TSA's certificate is judged now: the timestamp is the proof of the time.
-            ts_validation_context=trust.validation_context(datetime.now(UTC)),
+            # A TSA's certificate is judged now: the timestamp is the proof of the time. The
+            # context is built only for a signature that carries a token (it costs a copy of
+            # the trust store).
+            ts_validation_context=trust.validation_context(datetime.now(UTC))
+            if _has_timestamp(sig) else None,
             key_usage_settings=SIGNING_KEY_USAGE,
         )
     except Exception as exc:  # a mangled CMS blob raises from deep inside pyHanko
@@ -128,6 +131,13 @@ def _pyhanko_checks(sig: EmbeddedPdfSignature, trust: TrustStore, signed_at: dat
                  f"pyHanko does not trust the signer at the signing time ({problem})"),
         *_timestamp_checks(status),
     ], status
+
+
+def _has_timestamp(sig: EmbeddedPdfSignature) -> bool:
+    """The signature's unsigned attributes hold an RFC 3161 token (id-aa-timeStampToken)."""
+    unsigned = sig.signer_info["unsigned_attrs"]
+    return bool(unsigned.native) and any(
+        attr["type"].native == "signature_time_stamp_token" for attr in unsigned)
 
 
 def _timestamp_checks(status: Any) -> list[Check]:
