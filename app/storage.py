@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import logging
 import os
 import re
@@ -24,6 +23,8 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from signing import sha256_hex as sha256_hex  # one definition, the signing library's
 
 log = logging.getLogger("vanthu")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -37,10 +38,6 @@ def is_digest(name: str) -> bool:
 
 class StorageError(OSError):
     """The store could not write or read a file (disk full, permissions, missing file)."""
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
