@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import rfc8785
@@ -96,17 +97,18 @@ class SignedManifest:
         value: dict[str, Any] = json.loads(self.manifest_bytes)
         return value
 
-    @property
+    @cached_property
     def content(self) -> Manifest | None:
         """The typed manifest, or None when the signed bytes are not a well-formed manifest
-        (the manifest's format check then says why)."""
+        (the manifest's format check then says why). Parsed once: a chain walk and its report
+        read it for every link."""
         try:
             obj = self.manifest
             return Manifest.from_dict(obj) if isinstance(obj, dict) else None
         except (ValueError, UnicodeDecodeError):
             return None
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         """Digest of the canonical manifest bytes: what a child manifest and the PDF cite."""
         return sha256_hex(self.manifest_bytes)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from asn1crypto import core
 from cryptography import x509
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
@@ -136,8 +137,9 @@ def _pyhanko_checks(sig: EmbeddedPdfSignature, trust: TrustStore, signed_at: dat
 def _has_timestamp(sig: EmbeddedPdfSignature) -> bool:
     """The signature's unsigned attributes hold an RFC 3161 token (id-aa-timeStampToken)."""
     unsigned = sig.signer_info["unsigned_attrs"]
-    return bool(unsigned.native) and any(
-        attr["type"].native == "signature_time_stamp_token" for attr in unsigned)
+    if isinstance(unsigned, core.Void):  # no unsigned attributes at all
+        return False
+    return any(attr["type"].native == "signature_time_stamp_token" for attr in unsigned)
 
 
 def _timestamp_checks(status: Any) -> list[Check]:

@@ -8,11 +8,12 @@ every optional query parameter straight in.
 
 from __future__ import annotations
 
+import operator
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import ColumnElement, Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -79,47 +80,40 @@ class InYear(StatementFilter):
 
 
 @dataclass(frozen=True)
-class Equals(StatementFilter):
-    """A column equal to a value (a status, a kind, an id, a code)."""
+class _Compared(StatementFilter):
+    """A column compared with a value by `compare`; no value (None, "") means no filter."""
 
+    compare: ClassVar[Callable[[Any, Any], Any]]
     column: Any
     value: object
 
     def append_to(self, stmt: S) -> S:
-        return stmt if _absent(self.value) else stmt.where(self.column == self.value)
+        return stmt if _absent(self.value) else stmt.where(type(self).compare(self.column,
+                                                                               self.value))
 
 
-@dataclass(frozen=True)
-class Since(StatementFilter):
+class Equals(_Compared):
+    """A column equal to a value (a status, a kind, an id, a code)."""
+
+    compare = operator.eq
+
+
+class Since(_Compared):
     """A column at or after a bound (`>=`)."""
 
-    column: Any
-    bound: object
-
-    def append_to(self, stmt: S) -> S:
-        return stmt if _absent(self.bound) else stmt.where(self.column >= self.bound)
+    compare = operator.ge
 
 
-@dataclass(frozen=True)
-class Until(StatementFilter):
+class Until(_Compared):
     """A column at or before a bound (`<=`, the bound included)."""
 
-    column: Any
-    bound: object
-
-    def append_to(self, stmt: S) -> S:
-        return stmt if _absent(self.bound) else stmt.where(self.column <= self.bound)
+    compare = operator.le
 
 
-@dataclass(frozen=True)
-class Before(StatementFilter):
+class Before(_Compared):
     """A column strictly before a bound (`<`, the bound excluded)."""
 
-    column: Any
-    bound: object
-
-    def append_to(self, stmt: S) -> S:
-        return stmt if _absent(self.bound) else stmt.where(self.column < self.bound)
+    compare = operator.lt
 
 
 class Where(StatementFilter):

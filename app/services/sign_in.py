@@ -5,6 +5,7 @@ replaced at the first sign-in. Every token made here is logged like any other.""
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import timedelta
 
@@ -23,9 +24,14 @@ MIN_PASSWORD = 12
 #: Hours a signed-in session's token lives.
 SESSION_HOURS = 12
 _HASHER = PasswordHash.recommended()
-#: Verified against when the login is unknown, so that a wrong login takes as long as a
-#: wrong password (no telling which logins exist by the time an answer takes).
-_DUMMY = _HASHER.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the login is unknown, so that a wrong login takes as long as a
+    wrong password (no telling which logins exist by the time an answer takes). Made on first
+    use, not at start-up: an Argon2 hash costs tens of milliseconds."""
+    return _HASHER.hash("not a password of anyone")
 
 
 def one_time_password() -> str:
@@ -57,7 +63,7 @@ def sign_in(ctx: AppContext, login: str, password: str,
         s = work.session
         user = s.scalar(select(User).where(User.login == login))
         stored = user.password_hash if user is not None else None
-        if not _HASHER.verify(password, stored or _DUMMY) or user is None or stored is None:
+        if not _HASHER.verify(password, stored or _dummy_hash()) or user is None or stored is None:
             raise Unauthenticated("the login or the password is wrong")
         who = _principal(user)
         if user.password_must_change:
