@@ -13,7 +13,7 @@ from app.db.engine import Database
 from app.db.file_refs import reference_check
 from app.keys import KeyRing
 from app.settings import Settings
-from app.storage import FileStore, StagedWrites
+from app.storage import StagedWrites, Store, open_store
 
 
 def system_clock() -> datetime:
@@ -32,7 +32,7 @@ class Work:
 class AppContext:
     settings: Settings
     db: Database
-    store: FileStore
+    store: Store
     keys: KeyRing
     #: The service's clock. In service it is the server's clock; the demo sets the seed's times.
     clock: Callable[[], datetime] = system_clock
@@ -42,7 +42,7 @@ class AppContext:
         return cls(
             settings=settings,
             db=Database(settings.database_url),
-            store=FileStore(settings.storage_dir),
+            store=open_store(settings),
             keys=KeyRing(settings),
         )
 

@@ -17,8 +17,17 @@ class Settings(BaseSettings):
     env: Literal["development", "production"] = "development"
     #: SQLAlchemy URL; SQLite (WAL) by default, PostgreSQL (``postgresql+psycopg://…``) in production.
     database_url: str = "sqlite:///./var/vanthu.db"
-    #: Content-addressed file store (sha256 → bytes).
+    #: Where stored files (sha256 → bytes) live: `local` (a folder, VANTHU_STORAGE_DIR) or `s3`
+    #: (a bucket of an S3-compatible object store, for several API hosts: docs/operations.md).
+    storage_backend: Literal["local", "s3"] = "local"
+    #: The local store's folder.
     storage_dir: Path = Path("./var/files")
+    #: S3 endpoint URL (https://…); None: AWS's own. Credentials and region come from the
+    #: standard AWS variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_DEFAULT_REGION).
+    s3_endpoint: str | None = None
+    #: The bucket (it must exist) and the key prefix files are stored under (e.g. `vanthu/`).
+    s3_bucket: str | None = None
+    s3_prefix: str = ""
     #: Office keys, the development CA and the audit log key.
     keys_dir: Path = Path("./var/keys")
     #: Trust configuration for verification: roots/, intermediates/, crls/ (PEM or DER).

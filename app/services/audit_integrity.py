@@ -20,7 +20,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import errno
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -44,7 +44,7 @@ from app.db import (
 from app.domain.audit_actions import AuditAction
 from app.services.access import CLEARANCE_ORDER, ROLES
 from app.services.tokens import snapshot as user_snapshot
-from app.storage import FileStore
+from app.storage import StorageError, Store, is_digest
 
 _BATCH = 2000
 #: Events that record a user's whole state (after_sha256 of ``tokens.snapshot``).
@@ -76,7 +76,7 @@ class IntegrityChecks:
     """Checks 5–8 over one session; findings go through ``flag``; ``explained(a, b)`` says
     whether an event in [a, b) was already reported altered (its rows are then not judged)."""
 
-    def __init__(self, session: Session, store: FileStore | None, report: VerifyReport,
+    def __init__(self, session: Session, store: Store | None, report: VerifyReport,
                  flag: Callable[[Finding], None], explained: Callable[[int, int], bool]) -> None:
         self.session, self.store, self.report = session, store, report
         self.flag, self.explained = flag, explained
@@ -103,7 +103,7 @@ class IntegrityChecks:
         return self.explained(event[0], event[0] + 1)
 
     # -- 5. stored files ----------------------------------------------------------------------
-    def files(self, store: FileStore) -> None:
+    def files(self, store: Store) -> None:
         checked: dict[str, Problem | None] = {}  # digest → problem (None: the file is whole)
 
         def problem(digest: str) -> Problem | None:
@@ -310,18 +310,15 @@ class IntegrityChecks:
         return True
 
 
-def _file_problem(store: FileStore, digest: str) -> Problem | None:
+def _file_problem(store: Store, digest: str) -> Problem | None:
     """None if the stored file hashes to ``digest``; otherwise what is wrong with it."""
-    try:
-        path = store.path_for(digest)
-    except ValueError:
+    if not is_digest(digest):
         return FindingCode.FILE_DIGEST_INVALID, "the column does not hold a SHA-256 digest"
     try:
-        with path.open("rb") as f:
-            actual = hashlib.file_digest(f, "sha256").hexdigest()
-    except FileNotFoundError:
-        return FindingCode.FILE_MISSING, "the file is missing from the store"
-    except OSError as exc:
+        actual = store.sha256_of(digest)
+    except StorageError as exc:
+        if exc.errno == errno.ENOENT:
+            return FindingCode.FILE_MISSING, "the file is missing from the store"
         return FindingCode.FILE_UNREADABLE, f"the stored file cannot be read ({exc.strerror})"
     if actual != digest:
         return FindingCode.FILE_ALTERED, (f"the stored file was altered: its bytes hash to "

@@ -56,7 +56,7 @@ from app.services import (
 from app.services.audit_integrity import INTEGRITY_CHECKS, IntegrityChecks
 from app.services.audit_log import event_document
 from app.services.tree_heads import to_signed
-from app.storage import FileStore
+from app.storage import Store
 
 __all__ = ["ACTION_CHECKS", "NO_STATE_CHECK", "REGISTERS", "Finding", "FindingCode", "FindingKind",
            "Register", "VerifyReport", "verify", "verify_session"]
@@ -306,7 +306,7 @@ def _stored_head(row: SignedTreeHeadRow) -> StoredHead:
 
 
 def verify_session(session: Session, key: VerifyingKey | None,
-                   store: FileStore | None = None) -> VerifyReport:
+                   store: Store | None = None) -> VerifyReport:
     """Run every check in ``session`` (which should see one consistent snapshot); with
     ``store``, also read back every stored file the rows name."""
     run = _Run(session, key)

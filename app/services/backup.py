@@ -2,14 +2,18 @@
 (still encrypted), consistent and checked.
 
 The database is copied with SQLite's online backup, or `pg_dump` (custom format) for PostgreSQL,
-so a running service keeps serving. `backup.json` records the SHA-256 of the dump and of every
-key file; stored files are named by their own SHA-256. A restore goes into an empty database
-only, checks every digest before it writes anything, and then proves itself with
-`vanthu audit verify` (the log, its heads, every register row and every stored file).
+so a running service keeps serving. Stored files are read through the configured store (the
+local folder or the S3 bucket) into ``files/ab/cd/<sha256>``, and a restore stores them into the
+configured store the same way: the backup's format does not depend on the backend.
+`backup.json` records the SHA-256 of the dump and of every key file; stored files are named by
+their own SHA-256. A restore goes into an empty database only, checks every digest before it
+writes anything, and then proves itself with `vanthu audit verify` (the log, its heads, every
+register row and every stored file).
 """
 
 from __future__ import annotations
 
+import errno
 import glob
 import hashlib
 import json
@@ -28,7 +32,7 @@ from app.audit.findings import VerifyReport
 from app.context import AppContext
 from app.db import Organisation
 from app.settings import Settings
-from app.storage import is_digest
+from app.storage import StorageError, Store, open_store
 
 FORMAT = "vanthu.backup/1"
 MANIFEST = "backup.json"
@@ -102,6 +106,21 @@ def _copy_tree(source: Path, target: Path) -> list[Path]:
     return copied
 
 
+def _export_files(store: Store, target: Path) -> list[Path]:
+    """Every stored file, read back and checked, as target/ab/cd/<sha256>."""
+    copied = []
+    for digest in store.all_digests():
+        dest = target / digest[:2] / digest[2:4] / digest
+        try:
+            store.export(digest, dest)
+        except StorageError as exc:
+            if exc.errno == errno.ENOENT:  # removed by a sweep since it was listed: no row names it
+                continue
+            raise BackupError(f"cannot read stored file {digest[:12]}: {exc}") from exc
+        copied.append(dest)
+    return copied
+
+
 def backup(settings: Settings, directory: Path, made_at: datetime) -> BackupSummary:
     """Write a backup to `directory` (which must not exist); a failure leaves nothing there."""
     if directory.exists():
@@ -111,8 +130,7 @@ def backup(settings: Settings, directory: Path, made_at: datetime) -> BackupSumm
     partial.mkdir(parents=True)
     try:
         engine, dump = _dump_database(settings, partial)
-        stored = [p for p in _copy_tree(settings.storage_dir, partial / "files")
-                  if is_digest(p.name)] if settings.storage_dir.is_dir() else []
+        stored = _export_files(open_store(settings), partial / "files")
         keys = _copy_tree(settings.keys_dir, partial / "keys") if settings.keys_dir.is_dir() else []
         manifest = {"format": FORMAT, "made_at": made_at.isoformat(), "engine": engine,
                     "database": {"file": dump.name, "sha256": _sha(dump)},
@@ -201,6 +219,14 @@ def _restore_tree(source: Path, target: Path) -> None:
         shutil.copy2(path, dest)
 
 
+def _restore_files(source: Path, store: Store) -> None:
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        try:
+            store.restore(path)
+        except StorageError as exc:
+            raise BackupError(f"cannot restore stored file {path.name[:12]}: {exc}") from exc
+
+
 def restore(settings: Settings, directory: Path) -> VerifyReport:
     """Check the backup, restore it into the configured (empty) database, store and keys, and
     verify the result; the report says whether everything checks out."""
@@ -210,7 +236,7 @@ def restore(settings: Settings, directory: Path) -> VerifyReport:
     _require_empty_database(settings)
     _restore_database(settings, manifest, directory)
     if (directory / "files").is_dir():
-        _restore_tree(directory / "files", settings.storage_dir)
+        _restore_files(directory / "files", open_store(settings))
     if (directory / "keys").is_dir():
         _restore_tree(directory / "keys", settings.keys_dir)
     ctx = AppContext.from_settings(settings)

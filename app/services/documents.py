@@ -34,7 +34,7 @@ from app.services.access import Principal
 from app.services.duplicates import DuplicateOverrideIn
 from app.services.pdf_text import extract_text
 from app.services.uploads import CheckedPdf
-from app.storage import FileStore
+from app.storage import Store
 
 
 class ReferenceIn(Strict):
@@ -137,7 +137,7 @@ def find_or_create(work: Work, who: Principal, issuer: Organisation, data: Docum
     return doc, True
 
 
-def attach_pdf(work: Work, store: FileStore, who: Principal, doc: Document,
+def attach_pdf(work: Work, store: Store, who: Principal, doc: Document,
                pdf: CheckedPdf) -> DocumentFile:
     digest = store.put(pdf.data, work.staged)
     for existing in doc.files:

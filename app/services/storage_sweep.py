@@ -7,23 +7,21 @@ committing), leaves files that no row may name. The sweep removes every file in 
 row references and that is older than a grace period, and the half-written temporary files of
 killed writers.
 
-A unit of work in flight holds a shared lock on each file it stored or reused (app/storage.py); the
-sweep removes a file only under an exclusive lock taken without waiting, after checking again that
-no row names it. The grace period is a second guard (for file systems without working locks): a
-file is written, or touched when it was already there, before its row is committed, so a file
-younger than the longest unit of work is left alone. `vanthu serve` sweeps once at startup;
-`vanthu storage sweep` runs it by hand or from cron.
+A unit of work in flight holds each file it stored or reused: a shared lock in the local store
+(app/storage/local.py), a hold object in the S3 store (app/storage/s3.py). The sweep removes a file
+only if no unit holds it, after checking again that no row names it. The grace period is a second
+guard: a file is written, or its time recorded again when it was already there, before its row is
+committed, so a file younger than the longest unit of work is left alone. The leftovers are
+half-written temporary files (local) and the holds of processes that died (S3). `vanthu serve`
+sweeps once at startup; `vanthu storage sweep` runs it by hand or from cron.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.db.file_refs import reference_check, referenced_digests
-from app.storage import TEMP_PREFIX, is_digest
 
 if TYPE_CHECKING:
     from app.context import AppContext
@@ -36,7 +34,7 @@ class SweepReport:
     removed: list[str] = field(default_factory=list)  # unreferenced and older than the grace
     kept_young: list[str] = field(default_factory=list)  # unreferenced but within the grace
     kept_in_use: list[str] = field(default_factory=list)  # held by a unit of work in flight
-    temp_removed: int = 0  # half-written temporary files of killed writers
+    temp_removed: int = 0  # leftovers: half-written files, holds of processes that died
     dry_run: bool = False
 
     def to_dict(self) -> dict[str, object]:
@@ -53,47 +51,34 @@ class SweepReport:
                 f"{len(self.kept_in_use)} in use")
 
 
-def _age(path: Path, now: float) -> float | None:
-    try:
-        return now - path.stat().st_mtime
-    except FileNotFoundError:
-        return None
-
-
 def sweep(ctx: AppContext, grace_seconds: float, *, dry_run: bool = False) -> SweepReport:
-    """Remove unreferenced files older than `grace_seconds`, and temporary files of dead
-    writers; a file a unit of work in flight holds is never removed (see app/storage.py)."""
+    """Remove unreferenced files older than `grace_seconds`, and leftovers of dead writers; a
+    file a unit of work in flight holds is never removed (see app/storage)."""
     report = SweepReport(dry_run=dry_run)
     store = ctx.store
-    if not store.root.is_dir():
-        return report
     # References first: a file stored after this read is younger than the grace when it is
-    # looked at below, and so is kept; each candidate is checked again under its lock.
+    # looked at below, and so is kept; each candidate is checked again when it is removed.
     with ctx.reading() as s:
         referenced = referenced_digests(s)
     recheck = reference_check(ctx.db)
-    for path in sorted(store.root.glob("??/??/*")):
-        name = path.name
-        temp = name.startswith(TEMP_PREFIX)
-        if not temp and not is_digest(name):
-            continue
-        if not temp:
+    for entry in store.scan():
+        if not entry.leftover:
             report.files += 1
-            if name in referenced:
+            if entry.name in referenced:
                 report.referenced += 1
                 continue
-        age = _age(path, time.time())  # looked at now, just before removing
+        age = store.age(entry)  # looked at now, just before removing
         if age is None:
             continue
         if age <= grace_seconds:
-            if not temp:
-                report.kept_young.append(name)
+            if not entry.leftover:
+                report.kept_young.append(entry.name)
             continue
-        if dry_run or store.remove_if_unused(path, recheck):
-            if temp:
+        if dry_run or store.remove_if_unused(entry, recheck):
+            if entry.leftover:
                 report.temp_removed += 1
             else:
-                report.removed.append(name)
-        elif not temp:
-            report.kept_in_use.append(name)
+                report.removed.append(entry.name)
+        elif not entry.leftover:
+            report.kept_in_use.append(entry.name)
     return report

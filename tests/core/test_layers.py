@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 APP = Path(__file__).resolve().parents[2] / "app"
-BELOW_SERVICES = [APP / "context.py", APP / "storage.py", APP / "settings.py",
+BELOW_SERVICES = [APP / "context.py", *sorted((APP / "storage").glob("*.py")), APP / "settings.py",
                   *sorted((APP / "db").glob("*.py"))]
 
 

@@ -1,4 +1,4 @@
-"""Content-addressed file store: a file's name is the SHA-256 of its bytes.
+"""The local-folder file store (the default backend): a file's name is the SHA-256 of its bytes.
 
 No path from a client ever reaches the file system: names are hex digests we computed. Writes go
 to a temporary file in the same folder and are renamed into place, so a reader never sees half a
@@ -16,37 +16,28 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import logging
 import os
-import re
+import shutil
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from signing import sha256_hex as sha256_hex  # one definition, the signing library's
+from app.storage.base import (
+    Entry,
+    Referenced,
+    StagedWrites,
+    StorageError,
+    check_digest,
+    is_digest,
+    sha256_hex,
+)
 
 log = logging.getLogger("vanthu")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 #: Name prefix of a file being written; renamed to its digest once complete.
 TEMP_PREFIX = ".incoming-"
-
-
-def is_digest(name: str) -> bool:
-    return bool(_HEX64.match(name))
-
-
-class StorageError(OSError):
-    """The store could not write or read a file (disk full, permissions, missing file)."""
-
-
-@dataclass
-class StagedWrites:
-    """Files created during one unit of work, to delete if it does not commit."""
-
-    created: list[str] = field(default_factory=list)
-    #: Descriptors holding a shared lock on each file the unit stored or reused, until it ends.
-    held: list[int] = field(default_factory=list)
 
 
 def _same_file(fd: int, path: Path) -> bool:
@@ -59,12 +50,13 @@ def _same_file(fd: int, path: Path) -> bool:
 
 
 class FileStore:
+    """Files under `root`, as root/ab/cd/abcd…; see the module docstring for the locking."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
     def path_for(self, digest: str) -> Path:
-        if not _HEX64.match(digest):
-            raise ValueError(f"not a SHA-256 hex digest: {digest[:80]!r}")
+        check_digest(digest)
         return self.root / digest[:2] / digest[2:4] / digest
 
     def exists(self, digest: str) -> bool:
@@ -151,9 +143,10 @@ class FileStore:
             os.close(fd)
         staged.held.clear()
 
-    def remove_if_unused(self, path: Path, referenced: Callable[[str], bool]) -> bool:
+    def remove_if_unused(self, entry: Entry, referenced: Referenced) -> bool:
         """Remove a stored (or temporary) file unless a unit of work in flight holds it or a
         committed row names it; True if removed."""
+        path = Path(entry.key)
         try:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:
@@ -170,10 +163,11 @@ class FileStore:
         finally:
             os.close(fd)
 
-    def discard(self, staged: StagedWrites, referenced: Callable[[str], bool]) -> None:
+    def discard(self, staged: StagedWrites, referenced: Referenced) -> None:
         """Remove the files a failed unit of work created, unless another unit uses them."""
         self.release(staged)
-        removed = [d for d in staged.created if self.remove_if_unused(self.path_for(d), referenced)]
+        removed = [d for d in staged.created
+                   if self.remove_if_unused(self._entry(self.path_for(d)), referenced)]
         if removed:
             log.warning("removed %d stored file(s) of a unit of work that did not commit: %s",
                         len(removed), ", ".join(d[:12] for d in removed))
@@ -182,4 +176,48 @@ class FileStore:
     def all_digests(self) -> list[str]:
         if not self.root.is_dir():
             return []
-        return sorted(p.name for p in self.root.glob("??/??/*") if _HEX64.match(p.name))
+        return sorted(p.name for p in self.root.glob("??/??/*") if is_digest(p.name))
+
+    @staticmethod
+    def _entry(path: Path) -> Entry:
+        return Entry(path.name, str(path), leftover=path.name.startswith(TEMP_PREFIX))
+
+    def scan(self) -> Iterator[Entry]:
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.glob("??/??/*")):
+            if is_digest(path.name) or path.name.startswith(TEMP_PREFIX):
+                yield self._entry(path)
+
+    def age(self, entry: Entry) -> float | None:
+        try:
+            return time.time() - Path(entry.key).stat().st_mtime
+        except FileNotFoundError:
+            return None
+
+    def sha256_of(self, digest: str) -> str:
+        try:
+            with self.path_for(digest).open("rb") as f:
+                return hashlib.file_digest(f, "sha256").hexdigest()
+        except FileNotFoundError as exc:
+            raise StorageError(errno.ENOENT, f"file {digest} is not in the store") from exc
+        except OSError as exc:
+            raise StorageError(exc.errno, f"cannot read file {digest[:12]}: {exc.strerror}") \
+                from exc
+
+    def export(self, digest: str, dest: Path) -> None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copy2(self.path_for(digest), dest)
+        except FileNotFoundError as exc:
+            raise StorageError(errno.ENOENT, f"file {digest} is not in the store") from exc
+
+    def restore(self, source: Path) -> None:
+        target = self.path_for(source.name)
+        if target.exists():
+            if self.sha256_of(source.name) != source.name:
+                raise StorageError(errno.EEXIST, f"{target} exists with other content; "
+                                                 "restore into an empty store")
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
