@@ -100,12 +100,41 @@ def db_url(template_url: str, tmp_path: Path, request: pytest.FixtureRequest) ->
     yield f"sqlite:///{target}"
 
 
-@pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Any:
-    from app.settings import Settings
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[Any]:
+    """SeaweedFS for this test process, with the AWS_ variables boto3 reads set to its key."""
+    from tests.s3 import ACCESS_KEY, REGION, SECRET_KEY, S3Unavailable, start_s3
 
+    try:
+        server = start_s3()
+    except (S3Unavailable, OSError) as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"SeaweedFS could not be started: {exc}")
+        pytest.skip(f"SeaweedFS could not be started: {exc}")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AWS_ACCESS_KEY_ID", ACCESS_KEY)
+        mp.setenv("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        mp.setenv("AWS_DEFAULT_REGION", REGION)
+        yield server
+    server.stop()
+
+
+@pytest.fixture
+def store_backend(request: pytest.FixtureRequest) -> str:
+    """`local` unless a test is parametrized over both (tests/s3.py's BOTH)."""
+    return str(getattr(request, "param", "local"))
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path, store_backend: str,
+             request: pytest.FixtureRequest) -> Any:
+    from app.settings import Settings
+    from tests.s3 import store_settings
+
+    server = request.getfixturevalue("s3_server") if store_backend == "s3" else None
     return Settings(database_url=db_url, storage_dir=tmp_path / "files",
-                    keys_dir=tmp_path / "keys", max_upload_bytes=2 * 1024 * 1024)
+                    keys_dir=tmp_path / "keys", max_upload_bytes=2 * 1024 * 1024,
+                    **store_settings(server))
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The pieces the fault scripts rely on, in-process: the storage sweep, a unit of work whose COMMIT
-fails, a database that goes away (503) and a full disk (507)."""
+fails, a database that goes away (503) and a full disk (507). The store's tests run on both
+backends (BOTH: the local folder and SeaweedFS's S3)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tests.factories import APPROVE_VPTU, arrive_with_pdf, ask, seed_arrival_body
 from tests.pdfs import make_pdf
+from tests.s3 import BOTH, age, entry_of, leftover, store_env
 
 
-def _age(path: Path, seconds: float) -> None:
-    then = time.time() - seconds
-    os.utime(path, (then, then))
-
-
+@BOTH
 def test_sweep_removes_only_old_unreferenced_files(client: Any, world: Any, ctx: Any) -> None:
     from app.services.storage_sweep import sweep
 
@@ -33,22 +31,20 @@ def test_sweep_removes_only_old_unreferenced_files(client: Any, world: Any, ctx:
     referenced = set(ctx.store.all_digests())
     assert {arrival["document"]["files"][0]["sha256"], copy["pdf_sha256"]} <= referenced
     for digest in referenced:  # old, but named by rows: kept
-        _age(ctx.store.path_for(digest), 3600)
+        age(ctx.store, digest, 3600)
     old_orphan = ctx.store.put(b"%PDF-1.7 left by a crash")
-    _age(ctx.store.path_for(old_orphan), 3600)
+    age(ctx.store, old_orphan, 3600)
     young_orphan = ctx.store.put(b"%PDF-1.7 a unit of work still in flight")
-    temp = ctx.store.path_for(old_orphan).parent / ".incoming-abc123"
-    temp.write_bytes(b"half a file")
-    _age(temp, 3600)
+    temp = leftover(ctx.store, 3600, near=old_orphan)
 
     dry = sweep(ctx, 300, dry_run=True)
     assert dry.removed == [old_orphan] and dry.temp_removed == 1
-    assert ctx.store.exists(old_orphan) and temp.exists()
+    assert ctx.store.exists(old_orphan) and temp()
 
     report = sweep(ctx, 300)
     assert report.removed == [old_orphan]
     assert report.kept_young == [young_orphan]
-    assert report.temp_removed == 1 and not temp.exists()
+    assert report.temp_removed == 1 and not temp()
     assert report.referenced == len(referenced)
     assert set(ctx.store.all_digests()) == referenced | {young_orphan}
     # the copy and its source are whole after the sweep
@@ -56,15 +52,17 @@ def test_sweep_removes_only_old_unreferenced_files(client: Any, world: Any, ctx:
     assert sweep(ctx, 0).removed == [young_orphan]
 
 
+@BOTH
 def test_storing_bytes_already_there_refreshes_the_file_time(ctx: Any) -> None:
     """A unit of work that reuses an old unreferenced file must not lose it to a sweep."""
     digest = ctx.store.put(b"same bytes")
-    path = ctx.store.path_for(digest)
-    _age(path, 3600)
+    age(ctx.store, digest, 3600)
+    assert ctx.store.age(entry_of(ctx.store, digest)) > 3000
     assert ctx.store.put(b"same bytes") == digest
-    assert time.time() - path.stat().st_mtime < 60
+    assert ctx.store.age(entry_of(ctx.store, digest)) < 60
 
 
+@BOTH
 def test_a_failure_before_commit_removes_the_files(ctx: Any) -> None:
     with pytest.raises(RuntimeError), ctx.unit_of_work() as work:
         digest = ctx.store.put(b"stored, then the request failed", work.staged)
@@ -72,6 +70,7 @@ def test_a_failure_before_commit_removes_the_files(ctx: Any) -> None:
     assert not ctx.store.exists(digest)
 
 
+@BOTH
 def test_a_commit_of_unknown_outcome_keeps_the_files(ctx: Any,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from sqlalchemy.orm import Session
@@ -126,6 +125,7 @@ def test_a_full_disk_is_507_and_leaves_no_partial_file(client: Any, world: Any, 
     assert client.get("/orgs/VPTU/arrivals", headers=world.auth("clerk_vptu")).json()["items"] == []
 
 
+@BOTH
 def test_a_failed_unit_keeps_a_file_another_unit_uses(ctx: Any) -> None:
     """Two units store the same bytes; the one that created the file fails."""
     from app.storage import StagedWrites
@@ -150,28 +150,41 @@ def test_a_failed_unit_keeps_a_file_another_unit_uses(ctx: Any) -> None:
     assert not store.exists(digest)
 
 
+@BOTH
 def test_the_sweep_leaves_files_of_units_in_flight(ctx: Any) -> None:
     from app.services.storage_sweep import sweep
-    from app.storage import StagedWrites
+    from app.storage import FileStore, StagedWrites
 
     in_flight = StagedWrites()
     held = ctx.store.put(b"stored by a unit of work that has not committed yet", in_flight)
-    _age(ctx.store.path_for(held), 3600)
-    writing = ctx.store.path_for(held).parent / ".incoming-live"
-    fd = os.open(writing, os.O_WRONLY | os.O_CREAT, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_SH)  # as FileStore.put holds the file it is writing
-    _age(writing, 3600)
+    age(ctx.store, held, 3600)
+    other = ctx.store.put(b"another file, being stored again elsewhere")
+    age(ctx.store, other, 3600)
+    local = isinstance(ctx.store, FileStore)
+    if local:  # a writer at work: its temporary file, locked as FileStore.put holds it, old
+        writing = ctx.store.path_for(held).parent / ".incoming-live"
+        fd = os.open(writing, os.O_WRONLY | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        then = time.time() - 3600
+        os.utime(writing, (then, then))
+        live = writing.exists
+    else:  # another host's unit of work storing `other`: its hold, just written
+        live = leftover(ctx.store, 1, near=other)
     try:
         report = sweep(ctx, 0)
-        assert report.kept_in_use == [held] and report.removed == []
-        assert report.temp_removed == 0 and writing.exists()
+        assert sorted(report.kept_in_use) == sorted([held] + ([] if local else [other]))
+        assert report.removed == ([other] if local else [])
+        assert report.temp_removed == 0 and live()
     finally:
-        os.close(fd)
+        if local:
+            os.close(fd)
         ctx.store.release(in_flight)
     report = sweep(ctx, 0)
-    assert report.removed == [held] and report.temp_removed == 1
+    assert held in report.removed and report.temp_removed == (1 if local else 0)
+    assert not ctx.store.exists(held)
 
 
+@BOTH
 def test_the_sweep_command(ctx: Any) -> None:
     """`vanthu storage sweep`: --dry-run lists, then the sweep removes; rows' files stay."""
     import subprocess
@@ -179,11 +192,10 @@ def test_the_sweep_command(ctx: Any) -> None:
 
     kept = ctx.store.put(b"%PDF-1.7 named by nobody, but young")
     orphan = ctx.store.put(b"%PDF-1.7 named by nobody, an hour old")
-    _age(ctx.store.path_for(orphan), 3600)
+    age(ctx.store, orphan, 3600)
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("VANTHU_")},
            "VANTHU_DATABASE_URL": ctx.settings.database_url,
-           "VANTHU_STORAGE_DIR": str(ctx.settings.storage_dir),
-           "VANTHU_KEYS_DIR": str(ctx.settings.keys_dir)}
+           "VANTHU_KEYS_DIR": str(ctx.settings.keys_dir), **store_env(ctx.settings)}
 
     def sweep(*args: str) -> dict[str, Any]:
         done = subprocess.run([sys.executable, "-m", "app.cli", "storage", "sweep", "--json",
