@@ -19,6 +19,7 @@ from app.services import backup
 from app.services.audit_verify import verify
 from tests import conftest
 from tests.factories import TEST_NOW, issue_first_copy
+from tests.s3 import BOTH, store_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,8 +38,10 @@ def empty_url(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def _elsewhere(settings: Any, url: str, tmp_path: Path) -> Any:
+    """Another database, file store (a new folder, or a new prefix of the bucket) and keys."""
     return settings.model_copy(update={"database_url": url,
                                        "storage_dir": tmp_path / "restored-files",
+                                       "s3_prefix": settings.s3_prefix + "restored/",
                                        "keys_dir": tmp_path / "restored-keys"})
 
 
@@ -48,6 +51,7 @@ def _counts(ctx: AppContext) -> tuple[int, int]:
                 int(s.scalar(select(func.count()).select_from(CertifiedCopy)) or 0))
 
 
+@BOTH
 def test_a_backup_restores_into_an_empty_database_and_verifies(
         client: Any, world: Any, ctx: Any, settings: Any, empty_url: str,
         tmp_path: Path) -> None:
@@ -65,6 +69,8 @@ def test_a_backup_restores_into_an_empty_database_and_verifies(
                                                          original.files)
     restored = AppContext.from_settings(target)
     assert _counts(restored) == _counts(ctx) == (1, 1)
+    assert restored.store.all_digests() == ctx.store.all_digests()
+    assert len(restored.store.all_digests()) == made.files
     restored.db.dispose()
 
 
@@ -91,20 +97,26 @@ def test_a_restore_refuses_a_database_in_use_and_a_backup_an_existing_folder(
     assert verify(ctx).ok
 
 
+@BOTH
 def test_the_commands(world: Any, ctx: Any, settings: Any, empty_url: str,
                       tmp_path: Path) -> None:
-    def run(url: str, store: Path, keys: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-        env = {**os.environ, "VANTHU_DATABASE_URL": url, "VANTHU_STORAGE_DIR": str(store),
-               "VANTHU_KEYS_DIR": str(keys)}
+    ctx.store.put(b"%PDF-1.7 a stored file")
+
+    def run(target: Any, *argv: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "VANTHU_DATABASE_URL": target.database_url,
+               "VANTHU_KEYS_DIR": str(target.keys_dir), **store_env(target)}
         return subprocess.run([sys.executable, "-m", "app.cli", *argv], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=300)
 
-    made = run(settings.database_url, settings.storage_dir, settings.keys_dir,
-               "backup", str(tmp_path / "b"))
+    made = run(settings, "backup", str(tmp_path / "b"))
     assert made.returncode == 0, made.stderr
     assert made.stdout.startswith(f"backup written to {tmp_path / 'b'}: the ")
-    back = run(empty_url, tmp_path / "f2", tmp_path / "k2", "restore", str(tmp_path / "b"))
+    target = _elsewhere(settings, empty_url, tmp_path)
+    back = run(target, "restore", str(tmp_path / "b"))
     assert back.returncode == 0, back.stderr
     assert back.stdout.startswith("audit log OK: ")
-    again = run(empty_url, tmp_path / "f2", tmp_path / "k2", "restore", str(tmp_path / "b"))
+    restored = AppContext.from_settings(target)
+    assert restored.store.all_digests() == ctx.store.all_digests() != []
+    restored.db.dispose()
+    again = run(target, "restore", str(tmp_path / "b"))
     assert again.returncode == 2 and again.stderr.startswith("vanthu restore: ")

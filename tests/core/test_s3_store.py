@@ -1,0 +1,99 @@
+"""The S3 backend through the whole service: a copy issued through the API is stored as objects
+in the bucket (listed with boto3) and read back; a broken endpoint is a 503; audit verify finds an
+object that was changed or deleted behind the service's back."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+
+from app.db import CertifiedCopy
+from app.services.audit_verify import verify
+from tests.factories import issue_first_copy
+from tests.pdfs import make_pdf
+from tests.s3 import age, leftover
+
+pytestmark = pytest.mark.parametrize("store_backend", ["s3"], indirect=True)
+
+
+def _issue(client: Any, world: Any, ctx: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    arrival, copy = issue_first_copy(client, world, ctx)
+    with ctx.reading() as s:
+        row = s.get(CertifiedCopy, copy["id"])
+        assert row is not None
+        copy["envelope_sha256"] = row.envelope_sha256
+    return arrival, copy
+
+
+def test_a_copy_issued_through_the_api_is_stored_on_s3(client: Any, world: Any, ctx: Any,
+                                                       s3_server: Any) -> None:
+    arrival, copy = _issue(client, world, ctx)
+    prefix = ctx.settings.s3_prefix
+    keys = s3_server.keys(prefix)
+    source = arrival["document"]["files"][0]["sha256"]
+    for digest in (source, copy["pdf_sha256"], copy["envelope_sha256"]):
+        assert prefix + digest in keys
+    assert [k for k in keys if k.startswith(prefix + "holds/")] == []  # every unit let go
+    body = s3_server.client().get_object(Bucket=s3_server.bucket,
+                                         Key=prefix + copy["pdf_sha256"])["Body"].read()
+    assert hashlib.sha256(body).hexdigest() == copy["pdf_sha256"]
+
+    r = client.get(f"/copies/{copy['id']}/pdf", headers=world.auth("clerk_vptu"))
+    assert r.status_code == 200 and r.content == body and r.content.startswith(b"%PDF-")
+    assert sorted(ctx.store.all_digests()) == sorted({k[len(prefix):] for k in keys})
+    assert verify(ctx).ok
+
+
+def test_audit_verify_finds_objects_changed_or_deleted_on_s3(client: Any, world: Any, ctx: Any,
+                                                            s3_server: Any) -> None:
+    from app.audit.findings import FindingCode
+    from app.storage import StorageError
+
+    _, copy = _issue(client, world, ctx)
+    s3 = s3_server.client()
+    prefix = ctx.settings.s3_prefix
+    s3.put_object(Bucket=s3_server.bucket, Key=prefix + copy["pdf_sha256"], Body=b"%PDF-1.7 other")
+    s3.delete_object(Bucket=s3_server.bucket, Key=prefix + copy["envelope_sha256"])
+    codes = {f.code for f in verify(ctx).findings}
+    assert {FindingCode.FILE_ALTERED, FindingCode.FILE_MISSING} <= codes
+    with pytest.raises(StorageError, match="altered"):
+        ctx.store.get(copy["pdf_sha256"])
+    with pytest.raises(StorageError) as missing:
+        ctx.store.get(copy["envelope_sha256"])
+    assert missing.value.errno == 2
+
+
+def test_an_unreachable_object_store_is_a_503_and_registers_nothing(
+        client: Any, world: Any, ctx: Any) -> None:
+    import json
+
+    from app.storage.s3 import S3Store
+    from tests.factories import seed_arrival_body
+
+    good = ctx.store
+    ctx.store = S3Store.connect(bucket=good.bucket, prefix=good.prefix,
+                                endpoint="http://127.0.0.1:9")  # nothing listens on port 9
+    try:
+        r = client.post("/orgs/VPTU/arrivals/with-file", headers=world.auth("clerk_vptu"),
+                        data={"metadata": json.dumps(seed_arrival_body())},
+                        files={"file": ("160.pdf", make_pdf(["trang 1"]), "application/pdf")})
+    finally:
+        ctx.store = good
+    assert r.status_code == 503, r.text
+    assert r.json()["type"].endswith("/storage-unavailable")
+    assert client.get("/orgs/VPTU/arrivals", headers=world.auth("clerk_vptu")).json()["items"] == []
+    assert good.all_digests() == []
+
+
+def test_a_hold_of_a_process_that_died_does_not_keep_a_file_forever(ctx: Any) -> None:
+    """A unit killed before it ended leaves its hold; older than the grace, it is ignored."""
+    from app.services.storage_sweep import sweep
+
+    digest = ctx.store.put(b"%PDF-1.7 stored by a unit killed before it committed")
+    age(ctx.store, digest, 3600)
+    dead = leftover(ctx.store, 3600, near=digest)
+    report = sweep(ctx, 300)
+    assert report.removed == [digest] and report.temp_removed == 1
+    assert not dead() and not ctx.store.exists(digest)
