@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -52,6 +53,13 @@ class Settings(BaseSettings):
     storage_sweep_grace_seconds: float = 300.0
     #: How often `vanthu serve` sweeps the store while it runs (0: only at startup).
     storage_sweep_interval_seconds: float = 3600.0
+
+    @model_validator(mode="after")
+    def _s3_named(self) -> Settings:
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ValueError("VANTHU_STORAGE_BACKEND=s3 needs VANTHU_S3_BUCKET (the bucket the "
+                             "files are stored in)")
+        return self
 
 
 @lru_cache
