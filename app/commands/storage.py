@@ -3,7 +3,8 @@
 `vanthu serve` runs the sweep once at startup and then every
 VANTHU_STORAGE_SWEEP_INTERVAL_SECONDS (0: never) in a background thread of its main process.
 
-Exits 0 after sweeping (printing what was removed), 1 when the database cannot be read.
+Exits 0 after sweeping (printing what was removed), 1 when the database or the store cannot be
+read.
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ def _sweep(args: argparse.Namespace) -> int:
         result = run_sweep(args.grace, dry_run=args.dry_run)
     except SQLAlchemyError as exc:
         print(f"vanthu storage sweep: cannot read the database: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the store: a folder that cannot be read, an S3 store unreachable
+        print(f"vanthu storage sweep: cannot reach the file store: {exc}", file=sys.stderr)
         return 1
     print(json.dumps(result, indent=2) if args.json else result["summary"])
     return 0

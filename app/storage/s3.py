@@ -212,12 +212,18 @@ class S3Store:
             self._drop(hold)
 
     def discard(self, staged: StagedWrites, referenced: Referenced) -> None:
-        own = set(staged.leases)
-        try:
-            removed = [d for d in staged.created if self._remove(d, referenced, own)]
-        finally:
-            self.release(staged)
-            staged.created.clear()
+        """As the local store's; a file that cannot be removed now (the store unreachable) is
+        kept for the sweep, and the unit's own error is what its caller sees."""
+        own, removed = set(staged.leases), []
+        for digest in staged.created:
+            try:
+                if self._remove(digest, referenced, own):
+                    removed.append(digest)
+            except StorageError as exc:
+                log.warning("storage: kept file %s of a unit of work that did not commit (%s); "
+                            "the sweep removes it later", digest[:12], exc)
+        self.release(staged)
+        staged.created.clear()
         if removed:
             log.warning("removed %d stored file(s) of a unit of work that did not commit: %s",
                         len(removed), ", ".join(d[:12] for d in removed))

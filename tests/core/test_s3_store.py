@@ -5,6 +5,7 @@ object that was changed or deleted behind the service's back."""
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Any
 
 import pytest
@@ -97,3 +98,23 @@ def test_a_hold_of_a_process_that_died_does_not_keep_a_file_forever(ctx: Any) ->
     report = sweep(ctx, 300)
     assert report.removed == [digest] and report.temp_removed == 1
     assert not dead() and not ctx.store.exists(digest)
+
+
+def test_a_failed_unit_whose_store_went_away_keeps_its_file_for_the_sweep(ctx: Any) -> None:
+    """The unit's own error reaches its caller; the file it could not remove is swept later."""
+    from app.services.storage_sweep import sweep
+    from app.storage.s3 import S3Store
+
+    client = ctx.store.client
+    with pytest.raises(RuntimeError, match="failed before commit"), ctx.unit_of_work() as work:
+        digest = ctx.store.put(b"%PDF-1.7 stored, then the store went away", work.staged)
+        ctx.store.client = S3Store.connect(bucket="x", endpoint="http://127.0.0.1:9").client
+        raise RuntimeError("failed before commit")
+    ctx.store.client = client
+    assert ctx.store.exists(digest)
+    assert sweep(ctx, 300).kept_young == [digest]
+    assert sweep(ctx, 0).kept_in_use == [digest]  # its hold could not be deleted either
+    ctx.store.clock = lambda: time.time() + 3600  # an hour later: the hold is stale
+    report = sweep(ctx, 300)
+    assert report.removed == [digest] and report.temp_removed == 1
+    assert not ctx.store.exists(digest)
