@@ -118,3 +118,47 @@ def test_a_failed_unit_whose_store_went_away_keeps_its_file_for_the_sweep(ctx: A
     report = sweep(ctx, 300)
     assert report.removed == [digest] and report.temp_removed == 1
     assert not ctx.store.exists(digest)
+
+
+def test_two_hosts_storing_and_removing_the_same_file_never_lose_a_committed_one(
+        s3_server: Any, store_backend: str) -> None:
+    """Host A stores a file, "commits" a row naming it and lets go, again and again; host B
+    tries to remove it all the while. Whenever a row names it, it is there."""
+    import threading
+
+    from app.storage import Entry, StagedWrites, sha256_hex
+    from app.storage.s3 import S3Store
+
+    prefix = f"race-{time.time_ns()}/"
+    a, b = (S3Store(s3_server.client(), s3_server.bucket, prefix) for _ in range(2))
+    data = b"%PDF-1.7 the same scan on two hosts"
+    rows: set[str] = set()
+    done, missing, removed = threading.Event(), [], []
+
+    def host_a() -> None:
+        try:
+            for _ in range(40):
+                staged = StagedWrites()
+                digest = a.put(data, staged)
+                rows.add(digest)  # the unit commits a row naming it…
+                a.release(staged)  # …and then lets go
+                if not a.exists(digest):
+                    missing.append(digest)
+                rows.discard(digest)  # the row is deleted again
+        finally:
+            done.set()
+
+    def host_b() -> None:
+        entry = Entry(sha256_hex(data), prefix + sha256_hex(data))
+        while not done.is_set():
+            if b.remove_if_unused(entry, lambda d: d in rows):
+                removed.append(1)
+
+    threads = [threading.Thread(target=host_a), threading.Thread(target=host_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert missing == []
+    assert removed  # B did remove it between A's units
+    assert s3_server.keys(prefix + "holds/") == []
