@@ -162,3 +162,19 @@ def test_two_hosts_storing_and_removing_the_same_file_never_lose_a_committed_one
     assert missing == []
     assert removed  # B did remove it between A's units
     assert s3_server.keys(prefix + "holds/") == []
+
+
+def test_the_sweep_command_says_when_the_store_cannot_be_reached(ctx: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.s3 import store_env
+
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("VANTHU_")},
+           "VANTHU_DATABASE_URL": ctx.settings.database_url, **store_env(ctx.settings),
+           "VANTHU_S3_ENDPOINT": "http://127.0.0.1:9"}
+    done = subprocess.run([sys.executable, "-m", "app.cli", "storage", "sweep"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout
+    assert done.stderr.startswith("vanthu storage sweep: cannot reach the file store: ")
