@@ -54,6 +54,10 @@ NOTE_SIZE = 11.0
 LEADING = 1.2
 #: How far below its baseline a line's descenders reach, in em.
 DESCENT = 0.25
+#: How far above its baseline a line's capitals (and their marks: "Ố") reach, in em.
+CAP_HEIGHT = 0.9
+#: Space between the State rule and the text above and below it, in points.
+RULE_GAP = 2.0
 
 
 @dataclass(frozen=True)
@@ -200,10 +204,12 @@ def _draw_office_column(writer: _Writer, block: CopyBlock, top: float) -> float:
         )
         rule = max(widest / 2.5, 30.0)
         centre = MARGIN_LEFT + LEFT_WIDTH / 2
-        rule_y = y + HEADING_SIZE * LEADING - HEADING_SIZE - 3
+        # Under the name's descenders (its baseline is one leading above `y`), and the number
+        # line moved down so that its capitals stay clear of the rule.
+        rule_y = y + HEADING_SIZE * LEADING - HEADING_SIZE * DESCENT - RULE_GAP
         canvas.setLineWidth(0.5)
         canvas.line(centre - rule / 2, rule_y, centre + rule / 2, rule_y)
-        y -= 6
+        y = min(y, rule_y - RULE_GAP - HEADING_SIZE * CAP_HEIGHT)
     y = writer.lines(block.number_line, "regular", HEADING_SIZE, MARGIN_LEFT, LEFT_WIDTH, y)
     if block.confidentiality_mark:
         y = _draw_mark(canvas, block.confidentiality_mark, y)
