@@ -8,6 +8,7 @@ from app.domain.copy_forms import (
     check_copy_source,
     copy_notation,
     copy_type_code,
+    filing_line,
 )
 from app.domain.doc_types import Family
 from app.domain.errors import DomainError
@@ -123,3 +124,15 @@ def test_party_copy_maker() -> None:
     assert info.value.field == "kind"
     with pytest.raises(DomainError):
         check_copy_maker(P, L, copier_is_issuer=True)
+
+
+@pytest.mark.parametrize(("family", "given", "printed"), [
+    (Family.STATE, None, "Lưu: VT"),
+    (Family.STATE, "Lưu VT", "Lưu: VT"),
+    (Family.STATE, "Lưu  VT, TH", "Lưu: VT, TH"),
+    (Family.STATE, "Lưu: VT", "Lưu: VT"),
+    (Family.PARTY, None, "Lưu VT"),
+    (Family.PARTY, "Lưu Văn phòng Tỉnh ủy", "Lưu Văn phòng Tỉnh ủy"),
+])
+def test_filing_line_follows_the_family(family: Family, given: str | None, printed: str) -> None:
+    assert filing_line(family, given) == printed
