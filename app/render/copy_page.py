@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.render.fonts import Style, face, register_fonts
 from app.render.text import format_recipients, nfc, wrap
+from signing import StampText
 
 PAGE_WIDTH: float = A4[0]
 PAGE_HEIGHT: float = A4[1]
@@ -37,9 +38,16 @@ LEFT_WIDTH = TEXT_WIDTH * 0.45
 RIGHT_X = MARGIN_LEFT + LEFT_WIDTH
 RIGHT_WIDTH = TEXT_WIDTH - LEFT_WIDTH
 
-#: Visible signature stamp ("Cơ quan: … / Email: … / Thời gian ký: …"), in points.
-SIGNATURE_BOX_WIDTH = 190.0
+#: Visible signature stamp ("Cơ quan: … / Email: … / Thời gian ký: …"), in points: the
+#: smallest box; a longer text wraps and the box grows downwards, never the text shrinks.
+SIGNATURE_BOX_WIDTH = 200.0  # "Thời gian ký: … +07:00" on one line at 10 pt
 SIGNATURE_BOX_HEIGHT = 70.0
+#: The stamp's text as the signing library draws it (signing.pdf_sign.stamp_style): 10 pt on
+#: 12 pt lines, inside a 1 pt border, 6 + 4 pt margins left and right, 4 + 4 top and bottom.
+STAMP_SIZE = 10.0
+STAMP_LEADING = 12.0
+STAMP_TEXT_WIDTH = SIGNATURE_BOX_WIDTH - 2 * (1 + 6 + 4) - 2  # 2 pt to spare for rounding
+STAMP_MARGINS_HEIGHT = 2 * (1 + 4 + 4) + 4
 
 HEADING_SIZE = 13.0
 KIND_SIZE = 14.0
@@ -77,6 +85,8 @@ class CopyBlock:
     note: str | None = None  # e.g. which pages a trích sao reproduces
     #: độ mật label ("MẬT", "TỐI MẬT", "TUYỆT MẬT"), framed under the number; None: no mark
     confidentiality_mark: str | None = None
+    #: How many lines the visible signature's text takes (see :func:`fit_stamp`).
+    stamp_lines: int = 4
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,23 @@ def _draw_mark(canvas: Canvas, label: str, next_baseline: float) -> float:
     return bottom - HEADING_SIZE * (LEADING - DESCENT)
 
 
+def fit_stamp(stamp: StampText) -> StampText:
+    """The stamp with each value wrapped so that its lines fit the box at 10 pt: a long office
+    name runs on ("Cơ quan: Đảng ủy Khối các cơ" / "quan và doanh nghiệp tỉnh, …", as the seed
+    prints it) instead of being shrunk to fit."""
+    font = face("regular")
+    lines: list[tuple[str, str]] = []
+    for label, value in stamp.lines:
+        lead = f"{label}: "
+        first, *rest = wrap(lead + value, font, STAMP_SIZE, STAMP_TEXT_WIDTH)
+        lines.append((label, "\n".join([first.removeprefix(lead), *rest])))
+    return StampText(lines)
+
+
+def stamp_line_count(stamp: StampText) -> int:
+    return len(stamp.text().split("\n"))
+
+
 def _fit_size(text: str, style: Style, size: float, width: float, minimum: float) -> float:
     """Largest size <= `size` (down to `minimum`) at which `text` fits on one line."""
     while size > minimum and stringWidth(nfc(text), face(style), size) > width:
@@ -239,7 +266,9 @@ def _draw_signer(
     # y is the next baseline; the last line's descenders end about 0.25 em below the previous.
     box_top = y + HEADING_SIZE * LEADING - HEADING_SIZE * 0.3 - 6
     box_x1 = RIGHT_X + (RIGHT_WIDTH - SIGNATURE_BOX_WIDTH) / 2
-    box = (box_x1, box_top - SIGNATURE_BOX_HEIGHT, box_x1 + SIGNATURE_BOX_WIDTH, box_top)
+    box_height = max(SIGNATURE_BOX_HEIGHT,
+                     block.stamp_lines * STAMP_LEADING + STAMP_MARGINS_HEIGHT)
+    box = (box_x1, box_top - box_height, box_x1 + SIGNATURE_BOX_WIDTH, box_top)
     y = box[1] - 8 - HEADING_SIZE
     y = writer.lines(block.signer_name, "bold", HEADING_SIZE, RIGHT_X, RIGHT_WIDTH, y)
     if y + HEADING_SIZE * (LEADING - DESCENT) < MARGIN_BOTTOM:

@@ -16,7 +16,7 @@ from app.domain.doc_types import Family
 from app.domain.marks import Confidentiality
 from app.domain.text import vn_upper
 from app.render.compose import compose_copy
-from app.render.copy_page import CopyBlock, render_copy_page
+from app.render.copy_page import CopyBlock, fit_stamp, render_copy_page, stamp_line_count
 from app.render.fonts import font_path
 from signing import (
     CopyForm,
@@ -97,6 +97,10 @@ def manifest_for(office: CopyOffice, spec: CopySpec) -> Manifest:
 
 def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentity,
                     font: Path | None = None, tsa_url: str | None = None) -> SignedCopy:
+    stamp = fit_stamp(StampText.office(
+        office.signature_office, office.email, spec.signed_at,
+        signer=office.short_name if office.signer_line_first else None,
+        office_first=not office.signer_line_first))
     page = render_copy_page(CopyBlock(
         kind_heading=spec.kind.heading(office.family),
         office_parent=vn_upper(office.parent_name) if office.parent_name else None,
@@ -111,12 +115,9 @@ def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentit
         note=None if not spec.pages else
         "Trích sao trang " + ", ".join(str(p) for p in spec.pages),
         confidentiality_mark=spec.confidentiality.label or None,
+        stamp_lines=stamp_line_count(stamp),
     ))
     composed = compose_copy(spec.source_pdf, page.pdf, spec.pages)
-    stamp = StampText.office(
-        office.signature_office, office.email, spec.signed_at,
-        signer=office.short_name if office.signer_line_first else None,
-        office_first=not office.signer_line_first)
     # The source travels inside the copy (sign_copy attaches it), so the chain verifies from
     # the file alone; a trích sao carries only its chosen pages, never the whole source.
     return sign_copy(

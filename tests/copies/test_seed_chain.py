@@ -148,3 +148,35 @@ def test_vanthu_verify_reports_the_chain_and_fails_on_one_flipped_byte(
                           capture_output=True, text=True)
     assert done.returncode != 0
     assert "INVALID" in done.stdout or "INVALID" in done.stderr
+
+
+def stamp_lines(page: str) -> list[str]:
+    return [ln.strip() for ln in page.splitlines()]
+
+
+def _stamp_line_heights(path: Path) -> dict[str, float]:
+    """Height of each line of the last page's signature stamp (poppler takes each of its lines
+    as one word), keyed by the line's first letters."""
+    html = subprocess.run([require_tool("pdftotext"), "-bbox", str(path), "-"],
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    last = html.split("<page ")[-1]
+    words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">'
+                       r"(.*?)</word>", last)
+    starts = ("Người ký:", "Email:", "Cơ quan:", "doanh", "Thời gian ký:")
+    return {word[:12]: float(bottom) - float(top) for top, bottom, word in words
+            if word.startswith(starts)}
+
+
+def test_long_office_name_wraps_in_the_stamp_at_10_pt(seeded: dict[str, Any]) -> None:
+    """VPDUK's long name runs onto further lines at 10 pt, as the seed prints it, rather than
+    shrinking the stamp's text (issue 16: it was about 5.5 pt)."""
+    done = subprocess.run([require_tool("pdftotext"), "-layout", str(seeded["path"]), "-"],
+                          capture_output=True, check=True)
+    last = done.stdout.decode("utf-8").split("\f")[-2]
+    stamp = [ln.strip() for ln in last.splitlines() if "Cơ quan:" in ln]
+    assert stamp and stamp[0].endswith("Cơ quan: Đảng ủy Khối các cơ quan và"), stamp
+    assert "Thời gian ký: 06.02.2020 14:00:23 +07:00" in stamp_lines(last)
+    # poppler's box for a stamp line spans the font's ascent and descent, 1.1 em for Liberation
+    # Serif: 11 pt at 10 pt (the shrunk text measured about 6)
+    heights = _stamp_line_heights(seeded["path"])
+    assert [h >= 11.0 for h in heights.values()] == [True] * 5, heights

@@ -96,7 +96,7 @@ def test_signature_box_is_inside_the_page_and_clear_of_text(
     for block in (party_block, long_block):
         page = render_copy_page(block)
         x1, y1, x2, y2 = page.signature_box
-        assert (x2 - x1, y2 - y1) == pytest.approx((190, 70), abs=0.01)
+        assert (x2 - x1, y2 - y1) == pytest.approx((200, 70), abs=0.01)
         assert MARGIN_LEFT <= x1 < x2 <= PAGE_WIDTH - MARGIN_RIGHT
         assert MARGIN_BOTTOM <= y1 < y2 <= PAGE_HEIGHT
         words = poppler.words(page.pdf)
