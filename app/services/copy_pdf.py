@@ -14,7 +14,7 @@ from app.domain.copy_forms import CopyKind
 from app.domain.dates import format_date_line, format_signing_time_iso
 from app.domain.doc_types import Family
 from app.domain.marks import Confidentiality
-from app.domain.text import vn_upper
+from app.domain.text import governing_body_heading, vn_upper
 from app.render.compose import compose_copy
 from app.render.copy_page import CopyBlock, fit_stamp, render_copy_page, stamp_line_count
 from app.render.fonts import font_path
@@ -95,6 +95,15 @@ def manifest_for(office: CopyOffice, spec: CopySpec) -> Manifest:
     )
 
 
+def _governing_line(office: CopyOffice) -> str | None:
+    """The governing body above the office's name: a State one with its usual abbreviations."""
+    if not office.parent_name:
+        return None
+    if office.family is Family.STATE:
+        return governing_body_heading(office.parent_name)
+    return vn_upper(office.parent_name)
+
+
 def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentity,
                     font: Path | None = None, tsa_url: str | None = None) -> SignedCopy:
     stamp = fit_stamp(StampText.office(
@@ -103,7 +112,7 @@ def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentit
         office_first=not office.signer_line_first))
     page = render_copy_page(CopyBlock(
         kind_heading=spec.kind.heading(office.family),
-        office_parent=vn_upper(office.parent_name) if office.parent_name else None,
+        office_parent=_governing_line(office),
         office_name=vn_upper(office.short_name),
         party=office.family is Family.PARTY,
         number_line=number_line(office.family, spec.notation),

@@ -13,6 +13,7 @@ from app.domain.copy_forms import (
 from app.domain.doc_types import Family
 from app.domain.errors import DomainError
 from app.domain.notation import parse_notation
+from app.domain.text import governing_body_heading
 
 P, S = Family.PARTY, Family.STATE
 Y, L, T = CopyKind.SAO_Y, CopyKind.SAO_LUC, CopyKind.TRICH_SAO
@@ -136,3 +137,13 @@ def test_party_copy_maker() -> None:
 ])
 def test_filing_line_follows_the_family(family: Family, given: str | None, printed: str) -> None:
     assert filing_line(family, given) == printed
+
+
+@pytest.mark.parametrize(("name", "printed"), [
+    ("Ủy ban nhân dân tỉnh Đắk Nông", "UBND TỈNH ĐẮK NÔNG"),
+    ("Uỷ ban nhân dân huyện Cư Jút", "UBND HUYỆN CƯ JÚT"),
+    ("HỘI ĐỒNG NHÂN DÂN TỈNH ĐẮK NÔNG", "HĐND TỈNH ĐẮK NÔNG"),
+    ("Bộ Nội vụ", "BỘ NỘI VỤ"),
+])
+def test_governing_body_uses_the_usual_abbreviations(name: str, printed: str) -> None:
+    assert governing_body_heading(name) == printed
