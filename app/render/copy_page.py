@@ -98,6 +98,13 @@ class RenderedCopyPage:
     signature_page: int = 0
     #: How many pages the block takes (more than one when the nơi nhận list flows on).
     page_count: int = 1
+    #: The block's first page is drawn over the copied document's last page, under its text
+    #: (ND 30 Phụ lục I Phần II II.2.a); False: the block starts a page of its own.
+    on_last_page: bool = False
+
+
+class BlockDoesNotFit(ValueError):
+    """The signer's block does not fit between the block's top and the bottom margin."""
 
 
 class _Writer:
@@ -272,7 +279,7 @@ def _draw_signer(
     y = box[1] - 8 - HEADING_SIZE
     y = writer.lines(block.signer_name, "bold", HEADING_SIZE, RIGHT_X, RIGHT_WIDTH, y)
     if y + HEADING_SIZE * (LEADING - DESCENT) < MARGIN_BOTTOM:
-        raise ValueError(
+        raise BlockDoesNotFit(
             "the signer's block does not fit under the copy heading: shorten the office "
             "names, the signer's authority or title"
         )
@@ -292,9 +299,28 @@ def _draw_recipients(writer: _Writer, block: CopyBlock, lower_top: float) -> flo
     return y
 
 
-def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
+#: Space between the copied document's last mark and the copy block's solid line, in points.
+GAP_ABOVE_BLOCK = 18.0
+
+
+def render_after(block: CopyBlock, lowest_mark: float | None) -> RenderedCopyPage:
+    """The block right under the copied document's last mark (`lowest_mark`, PDF points from
+    the bottom of its last page) when the heading and the signer's block fit there; else on a
+    page of its own. None: the last page cannot take it (not an upright A4 page)."""
+    if lowest_mark is not None:
+        top = min(lowest_mark - GAP_ABOVE_BLOCK, PAGE_HEIGHT - MARGIN_TOP)
+        try:
+            return render_copy_page(block, top=top)
+        except BlockDoesNotFit:
+            pass
+    return render_copy_page(block)
+
+
+def render_copy_page(block: CopyBlock, top: float | None = None) -> RenderedCopyPage:
     """Render the block page(s); the returned box, on `signature_page`, is where the visible
-    signature goes. Raises ValueError only when the signer's block cannot fit on a page."""
+    signature goes. With `top`, the block's solid line is drawn there, to go over the copied
+    document's last page (`on_last_page`). Raises BlockDoesNotFit (a ValueError) only when the
+    signer's block cannot fit under the heading."""
     register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(
@@ -305,7 +331,8 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
     canvas.setCreator("vanthu")
     writer = _Writer(canvas)
 
-    top = PAGE_HEIGHT - MARGIN_TOP
+    on_last_page = top is not None
+    top = PAGE_HEIGHT - MARGIN_TOP if top is None else top
     canvas.setLineWidth(0.75)
     canvas.line(MARGIN_LEFT, top, PAGE_WIDTH - MARGIN_RIGHT, top)
     left_bottom = _draw_office_column(writer, block, top)
@@ -325,4 +352,5 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
     canvas.save()
     x1, y1, x2, y2 = (round(v, 2) for v in box)
     return RenderedCopyPage(pdf=buffer.getvalue(), signature_box=(x1, y1, x2, y2),
-                            signature_page=0, page_count=writer.page + 1)
+                            signature_page=0, page_count=writer.page + 1,
+                            on_last_page=on_last_page)

@@ -16,8 +16,9 @@ from app.domain.doc_types import Family
 from app.domain.marks import Confidentiality
 from app.domain.text import governing_body_heading, vn_upper
 from app.render.compose import compose_copy
-from app.render.copy_page import CopyBlock, fit_stamp, render_copy_page, stamp_line_count
+from app.render.copy_page import CopyBlock, fit_stamp, render_after, stamp_line_count
 from app.render.fonts import font_path
+from app.render.page_extent import room_below
 from signing import (
     CopyForm,
     Manifest,
@@ -110,7 +111,8 @@ def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentit
         office.signature_office, office.email, spec.signed_at,
         signer=office.short_name if office.signer_line_first else None,
         office_first=not office.signer_line_first))
-    page = render_copy_page(CopyBlock(
+    last = -1 if not spec.pages else max(spec.pages) - 1  # the page the block follows
+    page = render_after(CopyBlock(
         kind_heading=spec.kind.heading(office.family),
         office_parent=_governing_line(office),
         office_name=vn_upper(office.short_name),
@@ -125,8 +127,9 @@ def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentit
         "Trích sao trang " + ", ".join(str(p) for p in spec.pages),
         confidentiality_mark=spec.confidentiality.label or None,
         stamp_lines=stamp_line_count(stamp),
-    ))
-    composed = compose_copy(spec.source_pdf, page.pdf, spec.pages)
+    ), room_below(spec.source_pdf, last))
+    composed = compose_copy(spec.source_pdf, page.pdf, spec.pages,
+                            block_on_last_page=page.on_last_page)
     # The source travels inside the copy (sign_copy attaches it), so the chain verifies from
     # the file alone; a trích sao carries only its chosen pages, never the whole source.
     return sign_copy(

@@ -88,10 +88,16 @@ def test_final_copy_text_holds_both_copy_blocks(seeded: dict[str, Any]) -> None:
                     "Nguyễn Khắc Trung", "Người ký: Văn phòng", "Email: VPDUK@TUDakNong",
                     "Cơ quan: Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh, Tỉnh ủy Đắk Nông",
                     "Thời gian ký: 06.02.2020 14:00:23 +07:00"]
+    # The original's 4 pages; VPTU's block does not fit under its last text, so it starts a
+    # page, and VPDUK's block follows right under VPTU's on that same page (ND 30 Phụ lục I
+    # Phần II II.2.a: after the last text of the copied document, when it fits).
+    assert len(pages) == 5 and "Trần Quốc Vượng" in pages[3]
+    last = squash(pages[-1])
+    first_part, _, second_part = last.partition("ĐẢNG ỦY KHỐI")
     for line in first_block:
-        assert line in squash(pages[-2]), line
+        assert line in first_part, line
     for line in second_block:
-        assert line in squash(pages[-1]), line
+        assert line in "ĐẢNG ỦY KHỐI" + second_part, line
 
 
 def _chain_pdfs(pdf: bytes) -> list[bytes]:
@@ -173,10 +179,10 @@ def test_long_office_name_wraps_in_the_stamp_at_10_pt(seeded: dict[str, Any]) ->
     done = subprocess.run([require_tool("pdftotext"), "-layout", str(seeded["path"]), "-"],
                           capture_output=True, check=True)
     last = done.stdout.decode("utf-8").split("\f")[-2]
-    stamp = [ln.strip() for ln in last.splitlines() if "Cơ quan:" in ln]
+    stamp = [ln.strip() for ln in last.splitlines() if "Cơ quan: Đảng" in ln]
     assert stamp and stamp[0].endswith("Cơ quan: Đảng ủy Khối các cơ quan và"), stamp
     assert "Thời gian ký: 06.02.2020 14:00:23 +07:00" in stamp_lines(last)
     # poppler's box for a stamp line spans the font's ascent and descent, 1.1 em for Liberation
     # Serif: 11 pt at 10 pt (the shrunk text measured about 6)
     heights = _stamp_line_heights(seeded["path"])
-    assert [h >= 11.0 for h in heights.values()] == [True] * 5, heights
+    assert "doanh nghiệp" in heights and min(heights.values()) >= 11.0, heights

@@ -49,6 +49,7 @@ def test_a_state_office_prints_its_governing_body_in_short(client: Any, world: A
     assert c.status_code == 201, c.text
     assert c.json()["notation"] == "01/SY-SNV"
     block = pdftotext_pages(client.get(c.json()["pdf_url"], headers=h).content, tmp_path)[-1]
-    assert block.startswith("UBND TỈNH ĐẮK NÔNG SỞ NỘI VỤ Số: 01/SY-SNV"), block
+    # under the decision's text on its page
+    assert block.startswith("Quyết định 01/QĐ-SNV UBND TỈNH ĐẮK NÔNG SỞ NỘI VỤ Số: 01/SY-SNV")
     assert "- Các phòng thuộc Sở; - Lưu: VT, TCCB." in block
     assert "Cơ quan: Sở Nội vụ Email: snv@daknong.gov.vn" in block
