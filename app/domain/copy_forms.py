@@ -27,6 +27,7 @@ __all__ = [
     "check_copy_source",
     "copy_notation",
     "copy_type_code",
+    "filing_line",
 ]
 
 SourceKind = Literal["original", "SAO_Y", "SAO_LUC", "TRICH_SAO"]
@@ -152,3 +153,15 @@ def copy_notation(
     if family is Family.PARTY:
         return party_notation(number, code, org_code)
     return state_notation(number, code, org_code)
+
+
+def filing_line(family: Family, given: str | None = None) -> str:
+    """The last nơi nhận line (where the office files its copy), without dash or full stop.
+
+    State (ND 30 Phụ lục I, II.9): "Lưu: VT" with the colon, and an office's own line gets it
+    ("Lưu VT, TH" becomes "Lưu: VT, TH"). Party (HD 36): "Lưu VT" or the office's own line
+    ("Lưu Văn phòng Tỉnh ủy"), as given."""
+    text = " ".join((given or "").split()) or "Lưu VT"
+    if family is Family.STATE and text.startswith("Lưu") and not text.startswith("Lưu:"):
+        text = "Lưu: " + text.removeprefix("Lưu").lstrip()
+    return text

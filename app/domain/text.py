@@ -54,3 +54,21 @@ def notation_tokens_match(query: str, notation: str) -> bool:
     if not q:
         return False
     return any(t[i : i + len(q)] == q for i in range(len(t) - len(q) + 1))
+
+
+#: Phrases a State governing body's name is written with in short (ND 30 Phụ lục I, II.2.a:
+#: "được viết tắt những cụm từ thông dụng"), as offices print them: "UBND TỈNH ĐẮK NÔNG".
+_GOVERNING_ABBREVIATIONS = (
+    (re.compile(r"\b(?:Ủy|Uỷ)\s+ban\s+nhân\s+dân\b", re.IGNORECASE), "UBND"),
+    (re.compile(r"\bHội\s+đồng\s+nhân\s+dân\b", re.IGNORECASE), "HĐND"),
+)
+
+
+def governing_body_heading(name: str) -> str:
+    """A State office's governing body (cơ quan chủ quản) as printed above the office's name:
+    in capitals with the usual abbreviations ("Ủy ban nhân dân tỉnh Đắk Nông" → "UBND TỈNH ĐẮK
+    NÔNG"). Party headings are printed in full ("TỈNH ỦY ĐẮK NÔNG")."""
+    text = nfc(name)
+    for pattern, short in _GOVERNING_ABBREVIATIONS:
+        text = pattern.sub(short, text)
+    return vn_upper(text)

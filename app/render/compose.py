@@ -196,29 +196,35 @@ def _import_all(writer: PdfFileWriter, reader: PdfFileReader, parts: list[_PageP
         position += len(part.appearances)
 
 
-def _add_page(writer: PdfFileWriter, part: _PageParts) -> None:
-    page_form = writer.add_object(_form(part.content, part.resources, part.media_box))
-    xobjects = generic.DictionaryObject({pdf_name("/P0"): page_form})
-    ops = ["q /P0 Do Q"]
-    for n, (appearance, rect) in enumerate(part.appearances):
-        name = f"/A{n}"
-        form = appearance.get_object()
-        assert isinstance(form, generic.StreamObject)
-        # Some writers omit /Subtype on appearance streams; Do needs a form XObject.
-        form[pdf_name("/Type")] = pdf_name("/XObject")
-        form[pdf_name("/Subtype")] = pdf_name("/Form")
-        xobjects[pdf_name(name)] = appearance
-        ops.append(f"q {_appearance_matrix(form, rect)} cm {name} Do Q")
+def _add_page(writer: PdfFileWriter, *layers: _PageParts) -> None:
+    """One page drawing each layer's content (and painted annotations) in turn, on the first
+    layer's page geometry: a source page, or the last one with the copy block over it."""
+    xobjects = generic.DictionaryObject()
+    ops = []
+    for layer, part in enumerate(layers):
+        page_form = writer.add_object(_form(part.content, part.resources, part.media_box))
+        xobjects[pdf_name(f"/P{layer}")] = page_form
+        ops.append(f"q /P{layer} Do Q")
+        for n, (appearance, rect) in enumerate(part.appearances):
+            name = f"/A{layer}_{n}" if layer else f"/A{n}"
+            form = appearance.get_object()
+            assert isinstance(form, generic.StreamObject)
+            # Some writers omit /Subtype on appearance streams; Do needs a form XObject.
+            form[pdf_name("/Type")] = pdf_name("/XObject")
+            form[pdf_name("/Subtype")] = pdf_name("/Form")
+            xobjects[pdf_name(name)] = appearance
+            ops.append(f"q {_appearance_matrix(form, rect)} cm {name} Do Q")
+    first = layers[0]
     content = generic.StreamObject(stream_data="\n".join(ops).encode("ascii"))
     content.compress()
     resources = generic.DictionaryObject({pdf_name("/XObject"): xobjects})
-    page = PageObject(writer.add_object(content), part.media_box, resources)
-    if part.crop_box is not None:
+    page = PageObject(writer.add_object(content), first.media_box, resources)
+    if first.crop_box is not None:
         page[pdf_name("/CropBox")] = generic.ArrayObject(
-            generic.FloatObject(v) for v in part.crop_box
+            generic.FloatObject(v) for v in first.crop_box
         )
-    if part.rotate % 360:
-        page[pdf_name("/Rotate")] = generic.NumberObject(part.rotate % 360)
+    if first.rotate % 360:
+        page[pdf_name("/Rotate")] = generic.NumberObject(first.rotate % 360)
     writer.insert_page(page)
 
 
@@ -240,8 +246,11 @@ def _selected(total: int, pages: list[int] | None) -> list[int]:
     return [p - 1 for p in sorted(seen)]
 
 
-def compose_copy(source_pdf: bytes, copy_page_pdf: bytes, pages: list[int] | None = None) -> bytes:
-    """The source's pages (all, or the 1-based `pages` for a trích sao) + the copy block page."""
+def compose_copy(source_pdf: bytes, copy_page_pdf: bytes, pages: list[int] | None = None,
+                 *, block_on_last_page: bool = False) -> bytes:
+    """The source's pages (all, or the 1-based `pages` for a trích sao) + the copy block's
+    pages; with `block_on_last_page`, the block's first page is drawn over the last kept page
+    (the block was rendered under that page's last text)."""
     source = _open(source_pdf, "the source document")
     block = _open(copy_page_pdf, "the copy block page")
     source_parts = [_collect(source, i) for i in _selected(_page_count(source), pages)]
@@ -250,7 +259,14 @@ def compose_copy(source_pdf: bytes, copy_page_pdf: bytes, pages: list[int] | Non
     writer = PdfFileWriter(stream_xrefs=False)
     _import_all(writer, source, source_parts)
     _import_all(writer, block, block_parts)
-    for part in source_parts + block_parts:
+    if block_on_last_page:
+        for part in source_parts[:-1]:
+            _add_page(writer, part)
+        _add_page(writer, source_parts[-1], block_parts[0])
+        rest = block_parts[1:]
+    else:
+        rest = source_parts + block_parts
+    for part in rest:
         _add_page(writer, part)
     out = io.BytesIO()
     writer.write(out)

@@ -24,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.render.fonts import Style, face, register_fonts
 from app.render.text import format_recipients, nfc, wrap
+from signing import StampText
 
 PAGE_WIDTH: float = A4[0]
 PAGE_HEIGHT: float = A4[1]
@@ -37,9 +38,16 @@ LEFT_WIDTH = TEXT_WIDTH * 0.45
 RIGHT_X = MARGIN_LEFT + LEFT_WIDTH
 RIGHT_WIDTH = TEXT_WIDTH - LEFT_WIDTH
 
-#: Visible signature stamp ("Cơ quan: … / Email: … / Thời gian ký: …"), in points.
-SIGNATURE_BOX_WIDTH = 190.0
+#: Visible signature stamp ("Cơ quan: … / Email: … / Thời gian ký: …"), in points: the
+#: smallest box; a longer text wraps and the box grows downwards, never the text shrinks.
+SIGNATURE_BOX_WIDTH = 200.0  # "Thời gian ký: … +07:00" on one line at 10 pt
 SIGNATURE_BOX_HEIGHT = 70.0
+#: The stamp's text as the signing library draws it (signing.pdf_sign.stamp_style): 10 pt on
+#: 12 pt lines, inside a 1 pt border, 6 + 4 pt margins left and right, 4 + 4 top and bottom.
+STAMP_SIZE = 10.0
+STAMP_LEADING = 12.0
+STAMP_TEXT_WIDTH = SIGNATURE_BOX_WIDTH - 2 * (1 + 6 + 4) - 2  # 2 pt to spare for rounding
+STAMP_MARGINS_HEIGHT = 2 * (1 + 4 + 4) + 4
 
 HEADING_SIZE = 13.0
 KIND_SIZE = 14.0
@@ -54,6 +62,10 @@ NOTE_SIZE = 11.0
 LEADING = 1.2
 #: How far below its baseline a line's descenders reach, in em.
 DESCENT = 0.25
+#: How far above its baseline a line's capitals (and their marks: "Ố") reach, in em.
+CAP_HEIGHT = 0.9
+#: Space between the State rule and the text above and below it, in points.
+RULE_GAP = 2.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,8 @@ class CopyBlock:
     note: str | None = None  # e.g. which pages a trích sao reproduces
     #: độ mật label ("MẬT", "TỐI MẬT", "TUYỆT MẬT"), framed under the number; None: no mark
     confidentiality_mark: str | None = None
+    #: How many lines the visible signature's text takes (see :func:`fit_stamp`).
+    stamp_lines: int = 4
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,13 @@ class RenderedCopyPage:
     signature_page: int = 0
     #: How many pages the block takes (more than one when the nơi nhận list flows on).
     page_count: int = 1
+    #: The block's first page is drawn over the copied document's last page, under its text
+    #: (ND 30 Phụ lục I Phần II II.2.a); False: the block starts a page of its own.
+    on_last_page: bool = False
+
+
+class BlockDoesNotFit(ValueError):
+    """The signer's block does not fit between the block's top and the bottom margin."""
 
 
 class _Writer:
@@ -173,6 +194,23 @@ def _draw_mark(canvas: Canvas, label: str, next_baseline: float) -> float:
     return bottom - HEADING_SIZE * (LEADING - DESCENT)
 
 
+def fit_stamp(stamp: StampText) -> StampText:
+    """The stamp with each value wrapped so that its lines fit the box at 10 pt: a long office
+    name runs on ("Cơ quan: Đảng ủy Khối các cơ" / "quan và doanh nghiệp tỉnh, …", as the seed
+    prints it) instead of being shrunk to fit."""
+    font = face("regular")
+    lines: list[tuple[str, str]] = []
+    for label, value in stamp.lines:
+        lead = f"{label}: "
+        first, *rest = wrap(lead + value, font, STAMP_SIZE, STAMP_TEXT_WIDTH)
+        lines.append((label, "\n".join([first.removeprefix(lead), *rest])))
+    return StampText(lines)
+
+
+def stamp_line_count(stamp: StampText) -> int:
+    return len(stamp.text().split("\n"))
+
+
 def _fit_size(text: str, style: Style, size: float, width: float, minimum: float) -> float:
     """Largest size <= `size` (down to `minimum`) at which `text` fits on one line."""
     while size > minimum and stringWidth(nfc(text), face(style), size) > width:
@@ -200,10 +238,12 @@ def _draw_office_column(writer: _Writer, block: CopyBlock, top: float) -> float:
         )
         rule = max(widest / 2.5, 30.0)
         centre = MARGIN_LEFT + LEFT_WIDTH / 2
-        rule_y = y + HEADING_SIZE * LEADING - HEADING_SIZE - 3
+        # Under the name's descenders (its baseline is one leading above `y`), and the number
+        # line moved down so that its capitals stay clear of the rule.
+        rule_y = y + HEADING_SIZE * LEADING - HEADING_SIZE * DESCENT - RULE_GAP
         canvas.setLineWidth(0.5)
         canvas.line(centre - rule / 2, rule_y, centre + rule / 2, rule_y)
-        y -= 6
+        y = min(y, rule_y - RULE_GAP - HEADING_SIZE * CAP_HEIGHT)
     y = writer.lines(block.number_line, "regular", HEADING_SIZE, MARGIN_LEFT, LEFT_WIDTH, y)
     if block.confidentiality_mark:
         y = _draw_mark(canvas, block.confidentiality_mark, y)
@@ -233,11 +273,13 @@ def _draw_signer(
     # y is the next baseline; the last line's descenders end about 0.25 em below the previous.
     box_top = y + HEADING_SIZE * LEADING - HEADING_SIZE * 0.3 - 6
     box_x1 = RIGHT_X + (RIGHT_WIDTH - SIGNATURE_BOX_WIDTH) / 2
-    box = (box_x1, box_top - SIGNATURE_BOX_HEIGHT, box_x1 + SIGNATURE_BOX_WIDTH, box_top)
+    box_height = max(SIGNATURE_BOX_HEIGHT,
+                     block.stamp_lines * STAMP_LEADING + STAMP_MARGINS_HEIGHT)
+    box = (box_x1, box_top - box_height, box_x1 + SIGNATURE_BOX_WIDTH, box_top)
     y = box[1] - 8 - HEADING_SIZE
     y = writer.lines(block.signer_name, "bold", HEADING_SIZE, RIGHT_X, RIGHT_WIDTH, y)
     if y + HEADING_SIZE * (LEADING - DESCENT) < MARGIN_BOTTOM:
-        raise ValueError(
+        raise BlockDoesNotFit(
             "the signer's block does not fit under the copy heading: shorten the office "
             "names, the signer's authority or title"
         )
@@ -257,9 +299,28 @@ def _draw_recipients(writer: _Writer, block: CopyBlock, lower_top: float) -> flo
     return y
 
 
-def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
+#: Space between the copied document's last mark and the copy block's solid line, in points.
+GAP_ABOVE_BLOCK = 18.0
+
+
+def render_after(block: CopyBlock, lowest_mark: float | None) -> RenderedCopyPage:
+    """The block right under the copied document's last mark (`lowest_mark`, PDF points from
+    the bottom of its last page) when the heading and the signer's block fit there; else on a
+    page of its own. None: the last page cannot take it (not an upright A4 page)."""
+    if lowest_mark is not None:
+        top = min(lowest_mark - GAP_ABOVE_BLOCK, PAGE_HEIGHT - MARGIN_TOP)
+        try:
+            return render_copy_page(block, top=top)
+        except BlockDoesNotFit:
+            pass
+    return render_copy_page(block)
+
+
+def render_copy_page(block: CopyBlock, top: float | None = None) -> RenderedCopyPage:
     """Render the block page(s); the returned box, on `signature_page`, is where the visible
-    signature goes. Raises ValueError only when the signer's block cannot fit on a page."""
+    signature goes. With `top`, the block's solid line is drawn there, to go over the copied
+    document's last page (`on_last_page`). Raises BlockDoesNotFit (a ValueError) only when the
+    signer's block cannot fit under the heading."""
     register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(
@@ -270,7 +331,8 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
     canvas.setCreator("vanthu")
     writer = _Writer(canvas)
 
-    top = PAGE_HEIGHT - MARGIN_TOP
+    on_last_page = top is not None
+    top = PAGE_HEIGHT - MARGIN_TOP if top is None else top
     canvas.setLineWidth(0.75)
     canvas.line(MARGIN_LEFT, top, PAGE_WIDTH - MARGIN_RIGHT, top)
     left_bottom = _draw_office_column(writer, block, top)
@@ -290,4 +352,5 @@ def render_copy_page(block: CopyBlock) -> RenderedCopyPage:
     canvas.save()
     x1, y1, x2, y2 = (round(v, 2) for v in box)
     return RenderedCopyPage(pdf=buffer.getvalue(), signature_box=(x1, y1, x2, y2),
-                            signature_page=0, page_count=writer.page + 1)
+                            signature_page=0, page_count=writer.page + 1,
+                            on_last_page=on_last_page)

@@ -7,6 +7,9 @@ from collections.abc import Iterable
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from app.domain.copy_forms import filing_line
+from app.domain.doc_types import Family
+
 
 def nfc(text: str) -> str:
     """NFC form: precomposed Vietnamese letters (ệ, not e + ̣ + ̂), one glyph each."""
@@ -64,9 +67,10 @@ def format_recipients(recipients: Iterable[str], party: bool) -> list[str]:
     last "- Lưu: VT.". When no item starts with "Lưu", the filing line is appended
     ("Lưu VT" for Party, "Lưu: VT" for State).
     """
+    family = Family.PARTY if party else Family.STATE
     items = [bare_recipient(r) for r in recipients]
-    items = [i for i in items if i]
+    items = [filing_line(family, i) if i.startswith("Lưu") else i for i in items if i]
     if not any(i.startswith("Lưu") for i in items):
-        items.append("Lưu VT" if party else "Lưu: VT")
+        items.append(filing_line(family))
     separator = "," if party else ";"
     return [f"- {item}{'.' if n == len(items) - 1 else separator}" for n, item in enumerate(items)]

@@ -21,7 +21,7 @@ from app.db import CertifiedCopy, CopyRequest, Document, Organisation
 from app.db.filters import Equals, InOrganisation, InYear, KeysetPage, VisibleTo, apply
 from app.db.loads import COPY_LOADS
 from app.domain.audit_actions import AuditAction
-from app.domain.copy_forms import CopyKind, copy_notation
+from app.domain.copy_forms import CopyKind, copy_notation, filing_line
 from app.domain.dates import format_signing_time_iso, to_vn
 from app.domain.doc_types import Family
 from app.domain.errors import DomainError
@@ -50,15 +50,15 @@ from app.services.dispatches import RecipientIn
 from app.services.organisations import get_by_code
 from app.storage import StorageError
 
-DEFAULT_ARCHIVE_LINE = "Lưu VT"
-
 
 class ApproveIn(Strict):
     signer_title: Line200 = Field(examples=["CHÁNH VĂN PHÒNG"])
     signer_name: Line200 = Field(examples=["Lê Văn Chiến"])
     signer_authority: Line200 | None = Field(None, examples=["KT. CHÁNH VĂN PHÒNG"])
-    archive_line: ShortText = Field(DEFAULT_ARCHIVE_LINE, description="the last nơi nhận line",
-                                    examples=["Lưu Văn phòng Tỉnh ủy"])
+    archive_line: ShortText | None = Field(
+        None, description="the last nơi nhận line; by default \"Lưu VT\" (Party) or "
+        "\"Lưu: VT\" (State), and a State office's own line gets the colon",
+        examples=["Lưu Văn phòng Tỉnh ủy"])
 
 
 def office_of(org: Organisation) -> CopyOffice:
@@ -112,7 +112,8 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: ApproveIn) -
         recipients = dispatches.resolve_recipients(
             s, [RecipientIn(org_code=r.get("org_code"), name=r.get("name"))
                 for r in request.recipients])
-        printed = [name for _, name in recipients] + [data.archive_line.strip()]
+        archive = filing_line(Family(org.family), data.archive_line)
+        printed = [name for _, name in recipients] + [archive]
         key_row = ctx.keys.active_key(s, org)
         assert key_row is not None  # ensure_office_key made one
         spec = _copy_spec(org, request, data, source, source_pdf, notation=notation,
@@ -138,7 +139,7 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: ApproveIn) -
         s.flush()
         search_index.index_document(s, source.document)  # its copies' notations find it too
         dispatches.deliver(work, org, source.document,
-                           [*recipients, (org, data.archive_line.strip())], copy_id=copy.id)
+                           [*recipients, (org, archive)], copy_id=copy.id)
         _record_issue(s, who, request, copy, signed_at)
         copy_id = copy.id
     with ctx.reading() as s:
@@ -148,7 +149,7 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: ApproveIn) -
 def _require_printed_lines(data: ApproveIn) -> None:
     for text, name in ((data.signer_title, "signer_title"), (data.signer_name, "signer_name"),
                        (data.archive_line, "archive_line")):
-        if not text.strip():
+        if text is not None and not text.strip():
             raise Invalid(f"{name} is printed on the copy and cannot be empty", field=name)
 
 

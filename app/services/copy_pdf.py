@@ -14,10 +14,11 @@ from app.domain.copy_forms import CopyKind
 from app.domain.dates import format_date_line, format_signing_time_iso
 from app.domain.doc_types import Family
 from app.domain.marks import Confidentiality
-from app.domain.text import vn_upper
+from app.domain.text import governing_body_heading, vn_upper
 from app.render.compose import compose_copy
-from app.render.copy_page import CopyBlock, render_copy_page
+from app.render.copy_page import CopyBlock, fit_stamp, render_after, stamp_line_count
 from app.render.fonts import font_path
+from app.render.page_extent import room_below
 from signing import (
     CopyForm,
     Manifest,
@@ -95,11 +96,25 @@ def manifest_for(office: CopyOffice, spec: CopySpec) -> Manifest:
     )
 
 
+def _governing_line(office: CopyOffice) -> str | None:
+    """The governing body above the office's name: a State one with its usual abbreviations."""
+    if not office.parent_name:
+        return None
+    if office.family is Family.STATE:
+        return governing_body_heading(office.parent_name)
+    return vn_upper(office.parent_name)
+
+
 def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentity,
                     font: Path | None = None, tsa_url: str | None = None) -> SignedCopy:
-    page = render_copy_page(CopyBlock(
+    stamp = fit_stamp(StampText.office(
+        office.signature_office, office.email, spec.signed_at,
+        signer=office.short_name if office.signer_line_first else None,
+        office_first=not office.signer_line_first))
+    last = -1 if not spec.pages else max(spec.pages) - 1  # the page the block follows
+    page = render_after(CopyBlock(
         kind_heading=spec.kind.heading(office.family),
-        office_parent=vn_upper(office.parent_name) if office.parent_name else None,
+        office_parent=_governing_line(office),
         office_name=vn_upper(office.short_name),
         party=office.family is Family.PARTY,
         number_line=number_line(office.family, spec.notation),
@@ -111,12 +126,10 @@ def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentit
         note=None if not spec.pages else
         "Trích sao trang " + ", ".join(str(p) for p in spec.pages),
         confidentiality_mark=spec.confidentiality.label or None,
-    ))
-    composed = compose_copy(spec.source_pdf, page.pdf, spec.pages)
-    stamp = StampText.office(
-        office.signature_office, office.email, spec.signed_at,
-        signer=office.short_name if office.signer_line_first else None,
-        office_first=not office.signer_line_first)
+        stamp_lines=stamp_line_count(stamp),
+    ), room_below(spec.source_pdf, last))
+    composed = compose_copy(spec.source_pdf, page.pdf, spec.pages,
+                            block_on_last_page=page.on_last_page)
     # The source travels inside the copy (sign_copy attaches it), so the chain verifies from
     # the file alone; a trích sao carries only its chosen pages, never the whole source.
     return sign_copy(

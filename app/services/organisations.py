@@ -31,6 +31,9 @@ def snapshot(org: Organisation) -> dict[str, Any]:
     return {
         "code": org.code,
         "name": org.name,
+        # printed on its copies, so a change the log does not show is a finding
+        "short_name": org.short_name,
+        "signature_office": org.signature_office,
         "parent_id": org.parent_id,
         "family": org.family,
         "place_name": org.place_name,
@@ -91,6 +94,8 @@ def create(ctx: AppContext, who: Principal, data: dict[str, Any]) -> Organisatio
         org = Organisation(
             code=data["code"],
             name=data["name"],
+            short_name=data.get("short_name"),
+            signature_office=data.get("signature_office"),
             parent_id=None if parent is None else parent.id,
             family=data["family"],
             place_name=data.get("place_name"),

@@ -53,7 +53,7 @@ def _fail(target: str) -> Any:
 
 
 @pytest.mark.parametrize("inject", [
-    _fail("app.services.copy_pdf.render_copy_page"),
+    _fail("app.services.copy_pdf.render_after"),
     _fail("signing.certify.sign_manifest"),
     _fail("signing.certify.sign_pdf"),
     _fail_store_put_of_manifest,

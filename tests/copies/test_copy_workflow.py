@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,7 +20,7 @@ from tests.factories import (
     seed_arrival_body,
     set_clock,
 )
-from tests.pdfs import make_pdf
+from tests.pdfs import make_pdf, pdftotext_pages
 
 
 def test_request_approve_issue_and_copy_again_down_the_chain(client: Any, world: Any,
@@ -213,12 +214,12 @@ def test_trich_sao_contains_only_the_chosen_pages(client: Any, world: Any, ctx: 
     text = subprocess.run([require_tool("pdftotext"), str(tmp_path / "c.pdf"), "-"],
                           capture_output=True, check=True).stdout.decode()
     pages = text.split("\f")[:-1]
-    assert len(pages) == 2
+    assert len(pages) == 1  # the chosen page, with the copy block under its text
     assert "trang 2" in pages[0] and "trang 1" not in pages[0] and "trang 3" not in pages[0]
-    assert "TRÍCH SAO" in pages[1]
+    assert pages[0].index("trang 2") < pages[0].index("TRÍCH SAO")
 
 
-def test_state_copies_follow_nd30(client: Any, world: Any, ctx: Any) -> None:
+def test_state_copies_follow_nd30(client: Any, world: Any, ctx: Any, tmp_path: Path) -> None:
     h = world.auth("clerk_ubnd")
     d = client.post("/orgs/UBND/dispatches", headers=h, json={
         "type_code": "QĐ", "title": "Quyết định ban hành quy chế", "issued_on": "2020-03-02"})
@@ -241,6 +242,10 @@ def test_state_copies_follow_nd30(client: Any, world: Any, ctx: Any) -> None:
         "signer_name": "Nguyễn Văn A"})
     assert c.status_code == 201, c.text
     assert c.json()["notation"] == "01/SY-UBND" and c.json()["scope_key"] == "2020"
+    # The State filing line has its colon (ND 30 Phụ lục I, II.9), printed and recorded.
+    assert c.json()["recipients"][-1]["name"] == "Lưu: VT"
+    block = pdftotext_pages(client.get(c.json()["pdf_url"], headers=h).content, tmp_path)[-1]
+    assert "Nơi nhận: - Các sở, ban, ngành; - Lưu: VT. SAO Y" in block
 
 
 def test_verification_by_reference_json_and_pdf_report(client: Any, world: Any, ctx: Any,

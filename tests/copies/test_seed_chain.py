@@ -88,10 +88,16 @@ def test_final_copy_text_holds_both_copy_blocks(seeded: dict[str, Any]) -> None:
                     "Nguyễn Khắc Trung", "Người ký: Văn phòng", "Email: VPDUK@TUDakNong",
                     "Cơ quan: Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh, Tỉnh ủy Đắk Nông",
                     "Thời gian ký: 06.02.2020 14:00:23 +07:00"]
+    # The original's 4 pages; VPTU's block does not fit under its last text, so it starts a
+    # page, and VPDUK's block follows right under VPTU's on that same page (ND 30 Phụ lục I
+    # Phần II II.2.a: after the last text of the copied document, when it fits).
+    assert len(pages) == 5 and "Trần Quốc Vượng" in pages[3]
+    last = squash(pages[-1])
+    first_part, _, second_part = last.partition("ĐẢNG ỦY KHỐI")
     for line in first_block:
-        assert line in squash(pages[-2]), line
+        assert line in first_part, line
     for line in second_block:
-        assert line in squash(pages[-1]), line
+        assert line in "ĐẢNG ỦY KHỐI" + second_part, line
 
 
 def _chain_pdfs(pdf: bytes) -> list[bytes]:
@@ -148,3 +154,35 @@ def test_vanthu_verify_reports_the_chain_and_fails_on_one_flipped_byte(
                           capture_output=True, text=True)
     assert done.returncode != 0
     assert "INVALID" in done.stdout or "INVALID" in done.stderr
+
+
+def stamp_lines(page: str) -> list[str]:
+    return [ln.strip() for ln in page.splitlines()]
+
+
+def _stamp_line_heights(path: Path) -> dict[str, float]:
+    """Height of each line of the last page's signature stamp (poppler takes each of its lines
+    as one word), keyed by the line's first letters."""
+    html = subprocess.run([require_tool("pdftotext"), "-bbox", str(path), "-"],
+                          capture_output=True, check=True).stdout.decode("utf-8")
+    last = html.split("<page ")[-1]
+    words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">'
+                       r"(.*?)</word>", last)
+    starts = ("Người ký:", "Email:", "Cơ quan:", "doanh", "Thời gian ký:")
+    return {word[:12]: float(bottom) - float(top) for top, bottom, word in words
+            if word.startswith(starts)}
+
+
+def test_long_office_name_wraps_in_the_stamp_at_10_pt(seeded: dict[str, Any]) -> None:
+    """VPDUK's long name runs onto further lines at 10 pt, as the seed prints it, rather than
+    shrinking the stamp's text (issue 16: it was about 5.5 pt)."""
+    done = subprocess.run([require_tool("pdftotext"), "-layout", str(seeded["path"]), "-"],
+                          capture_output=True, check=True)
+    last = done.stdout.decode("utf-8").split("\f")[-2]
+    stamp = [ln.strip() for ln in last.splitlines() if "Cơ quan: Đảng" in ln]
+    assert stamp and stamp[0].endswith("Cơ quan: Đảng ủy Khối các cơ quan và"), stamp
+    assert "Thời gian ký: 06.02.2020 14:00:23 +07:00" in stamp_lines(last)
+    # poppler's box for a stamp line spans the font's ascent and descent, 1.1 em for Liberation
+    # Serif: 11 pt at 10 pt (the shrunk text measured about 6)
+    heights = _stamp_line_heights(seeded["path"])
+    assert "doanh nghiệp" in heights and min(heights.values()) >= 11.0, heights

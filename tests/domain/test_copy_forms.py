@@ -8,10 +8,12 @@ from app.domain.copy_forms import (
     check_copy_source,
     copy_notation,
     copy_type_code,
+    filing_line,
 )
 from app.domain.doc_types import Family
 from app.domain.errors import DomainError
 from app.domain.notation import parse_notation
+from app.domain.text import governing_body_heading
 
 P, S = Family.PARTY, Family.STATE
 Y, L, T = CopyKind.SAO_Y, CopyKind.SAO_LUC, CopyKind.TRICH_SAO
@@ -123,3 +125,25 @@ def test_party_copy_maker() -> None:
     assert info.value.field == "kind"
     with pytest.raises(DomainError):
         check_copy_maker(P, L, copier_is_issuer=True)
+
+
+@pytest.mark.parametrize(("family", "given", "printed"), [
+    (Family.STATE, None, "Lưu: VT"),
+    (Family.STATE, "Lưu VT", "Lưu: VT"),
+    (Family.STATE, "Lưu  VT, TH", "Lưu: VT, TH"),
+    (Family.STATE, "Lưu: VT", "Lưu: VT"),
+    (Family.PARTY, None, "Lưu VT"),
+    (Family.PARTY, "Lưu Văn phòng Tỉnh ủy", "Lưu Văn phòng Tỉnh ủy"),
+])
+def test_filing_line_follows_the_family(family: Family, given: str | None, printed: str) -> None:
+    assert filing_line(family, given) == printed
+
+
+@pytest.mark.parametrize(("name", "printed"), [
+    ("Ủy ban nhân dân tỉnh Đắk Nông", "UBND TỈNH ĐẮK NÔNG"),
+    ("Uỷ ban nhân dân huyện Cư Jút", "UBND HUYỆN CƯ JÚT"),
+    ("HỘI ĐỒNG NHÂN DÂN TỈNH ĐẮK NÔNG", "HĐND TỈNH ĐẮK NÔNG"),
+    ("Bộ Nội vụ", "BỘ NỘI VỤ"),
+])
+def test_governing_body_uses_the_usual_abbreviations(name: str, printed: str) -> None:
+    assert governing_body_heading(name) == printed

@@ -195,3 +195,27 @@ def sign_visible() -> SignVisible:
         return signed
 
     return sign
+
+
+def lines_crossing_text(pdf: bytes) -> list[str]:
+    """Every drawn line or frame edge (pdfplumber) that runs through a character's box: a rule
+    through "Số: 01/SY-SNV" makes the number look struck out. One entry per crossing, readable."""
+    import pdfplumber  # a test-only tool, loaded where used
+
+    crossings: list[str] = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for number, page in enumerate(doc.pages, start=1):
+            for edge in page.edges:
+                for ch in page.chars:
+                    if not ch["text"].strip():
+                        continue
+                    across_x = edge["x0"] < ch["x1"] and ch["x0"] < edge["x1"]
+                    across_y = edge["top"] < ch["bottom"] and ch["top"] < edge["bottom"]
+                    if edge["orientation"] == "h":
+                        across_y = ch["top"] < edge["top"] < ch["bottom"]
+                    else:
+                        across_x = ch["x0"] < edge["x0"] < ch["x1"]
+                    if across_x and across_y:
+                        crossings.append(f"page {number}: {edge['orientation']} line at "
+                                         f"{edge['top']:.1f} through {ch['text']!r}")
+    return crossings

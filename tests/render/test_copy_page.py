@@ -17,7 +17,7 @@ from app.render.copy_page import (
     render_copy_page,
 )
 from app.render.text import format_recipients
-from tests.render.conftest import Poppler, squash
+from tests.render.conftest import Poppler, lines_crossing_text, squash
 
 
 def test_party_block_text_reads_back_in_nfc(poppler: Poppler, party_block: CopyBlock) -> None:
@@ -96,7 +96,7 @@ def test_signature_box_is_inside_the_page_and_clear_of_text(
     for block in (party_block, long_block):
         page = render_copy_page(block)
         x1, y1, x2, y2 = page.signature_box
-        assert (x2 - x1, y2 - y1) == pytest.approx((190, 70), abs=0.01)
+        assert (x2 - x1, y2 - y1) == pytest.approx((200, 70), abs=0.01)
         assert MARGIN_LEFT <= x1 < x2 <= PAGE_WIDTH - MARGIN_RIGHT
         assert MARGIN_BOTTOM <= y1 < y2 <= PAGE_HEIGHT
         words = poppler.words(page.pdf)
@@ -176,3 +176,13 @@ def test_note_is_printed(poppler: Poppler, party_block: CopyBlock) -> None:
 )
 def test_format_recipients(party: bool, given: list[str], expected: list[str]) -> None:
     assert format_recipients(given, party) == expected
+
+
+@pytest.mark.parametrize("party", [True, False])
+def test_no_rule_or_frame_runs_through_text(party_block: CopyBlock, party: bool) -> None:
+    """The State rule sits under the office's name, clear of "Số: …" (issue 16); nor do the
+    copy's full-width line and the độ mật frame touch a letter."""
+    block = replace(party_block, party=party, office_parent="ỦY BAN NHÂN DÂN TỈNH ĐẮK NÔNG",
+                    office_name="SỞ NỘI VỤ", number_line="Số: 01/SY-SNV",
+                    confidentiality_mark="MẬT")
+    assert lines_crossing_text(render_copy_page(block).pdf) == []

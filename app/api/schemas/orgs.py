@@ -42,6 +42,12 @@ class TermOut(BaseModel):
 class OrgIn(Strict):
     code: Code
     name: ShortText
+    short_name: Line200 | None = Field(
+        None, description="as printed under the governing body on a copy: Văn phòng",
+        examples=["Văn phòng"])
+    signature_office: Line200 | None = Field(
+        None, description="the text after \"Cơ quan:\" in its signature box (default: the "
+        "short name)")
     family: Family
     parent_code: Code | None = None
     place_name: Line100 | None = None
@@ -53,6 +59,8 @@ class OrgIn(Strict):
 
 class OrgPatch(Strict):
     name: ShortText | None = None
+    short_name: Line200 | None = None
+    signature_office: Line200 | None = None
     family: Family | None = None
     parent_code: Code | None = None
     place_name: Line100 | None = None
@@ -66,6 +74,8 @@ class OrgOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     code: str
     name: str
+    short_name: str | None
+    signature_office: str | None
     family: Family
     parent_code: str | None = Field(None, validation_alias=AliasPath("parent", "code"))
     place_name: str | None
