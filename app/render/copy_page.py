@@ -198,6 +198,7 @@ def fit_stamp(stamp: StampText) -> StampText:
     """The stamp with each value wrapped so that its lines fit the box at 10 pt: a long office
     name runs on ("Cơ quan: Đảng ủy Khối các cơ" / "quan và doanh nghiệp tỉnh, …", as the seed
     prints it) instead of being shrunk to fit."""
+    register_fonts()  # measured before any page is drawn in this process
     font = face("regular")
     lines: list[tuple[str, str]] = []
     for label, value in stamp.lines:

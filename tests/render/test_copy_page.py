@@ -186,3 +186,19 @@ def test_no_rule_or_frame_runs_through_text(party_block: CopyBlock, party: bool)
                     office_name="SỞ NỘI VỤ", number_line="Số: 01/SY-SNV",
                     confidentiality_mark="MẬT")
     assert lines_crossing_text(render_copy_page(block).pdf) == []
+
+
+def test_the_stamp_is_measured_in_a_fresh_process() -> None:
+    """fit_stamp runs before any page is drawn (a server's first copy): it registers the
+    fonts it measures with."""
+    import subprocess
+    import sys
+
+    code = ("from datetime import datetime, UTC\n"
+            "from app.render.copy_page import fit_stamp\nfrom signing import StampText\n"
+            "print(fit_stamp(StampText.office('Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh, "
+            "Tỉnh ủy Đắk Nông', 'vpduk@daknong.gov.vn', datetime(2020, 2, 6, tzinfo=UTC))).text())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-1000:]
+    assert done.stdout.splitlines()[:2] == ["Cơ quan: Đảng ủy Khối các cơ quan và",
+                                            "doanh nghiệp tỉnh, Tỉnh ủy Đắk Nông"]
