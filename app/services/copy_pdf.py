@@ -22,9 +22,9 @@ from signing import (
     CopyForm,
     Manifest,
     OfficeRef,
+    OfficeSigner,
     SignedCopy,
     SignerRef,
-    SigningIdentity,
     SourceKind,
     SourceRef,
     StampPlace,
@@ -95,7 +95,7 @@ def manifest_for(office: CopyOffice, spec: CopySpec) -> Manifest:
     )
 
 
-def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentity,
+def make_copy_files(office: CopyOffice, spec: CopySpec, identity: OfficeSigner,
                     font: Path | None = None, tsa_url: str | None = None) -> SignedCopy:
     page = render_copy_page(CopyBlock(
         kind_heading=spec.kind.heading(office.family),

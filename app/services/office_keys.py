@@ -1,5 +1,7 @@
 """An office's own signing identity (`vanthu keys import`, POST /orgs/{code}/keys): its PKCS#12
-file, or its key and certificate chain, as the national CA issues them.
+file, or its key and certificate chain, as the national CA issues them; or a key that stays on
+a PKCS#11 token or HSM (`vanthu keys pkcs11`, POST /orgs/{code}/keys/pkcs11), its certificate
+read from the token or given.
 
 The certificate must name the office (its organisation, O=, or its common name, CN=, is the
 office's name), allow signing (digitalSignature or nonRepudiation), be valid now, and chain to
@@ -20,11 +22,26 @@ from app.context import AppContext
 from app.db import OfficeKey, Organisation
 from app.domain.audit_actions import AuditAction
 from app.errors import Invalid
-from app.keys import common_name_for
+from app.keys import common_name_for, token_pin
 from app.services import audit_log
 from app.services.access import Principal
 from app.services.organisations import get_by_code, require_admin_over
-from signing import SigningIdentity, TrustStore, chains_to_trust, load_pkcs12, load_private_key
+from signing import (
+    OfficeSigner,
+    SigningIdentity,
+    TokenError,
+    TokenIdentity,
+    TokenKey,
+    TrustStore,
+    chains_to_trust,
+    load_pkcs12,
+    load_private_key,
+    token_certificates,
+)
+
+#: The request field to fix for each part a token problem names.
+TOKEN_FIELDS = {"module": "module", "token": "token_label", "pin": "pin_env", "key": "key_label",
+                "certificate": "certificate"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +89,7 @@ def _identity(key: object, cert: x509.Certificate,
         raise Invalid(str(exc), field="certificate") from exc
 
 
-def _check(org: Organisation, identity: SigningIdentity, trust: TrustStore,
+def _check(org: Organisation, identity: OfficeSigner, trust: TrustStore,
            now: datetime) -> None:
     cert = identity.certificate
     named = [*_names(cert, x509.NameOID.ORGANIZATION_NAME), *_names(cert, x509.NameOID.COMMON_NAME)]
@@ -118,4 +135,52 @@ def import_identity(ctx: AppContext, who: Principal | None, org_code: str,
         except BaseException:  # no key file without the row that names it
             (ctx.keys.keys_dir / row.key_file).unlink(missing_ok=True)
             raise
+    return ImportedKey(org_code, row.serial, subject, cert.not_valid_after_utc, replaced)
+
+
+def token_identity(ref: TokenKey, pin_env: str, certificate_pem: bytes | None) -> TokenIdentity:
+    """The token's key with its certificate (from `certificate_pem`, leaf then chain, or else
+    from the token), after a probe signature shows the PIN opens the key and the key is the
+    certificate's. Every problem is `Invalid` naming the field to fix."""
+    try:
+        pin = token_pin(pin_env)
+        on_token, others = token_certificates(ref, pin)
+        if certificate_pem is not None:
+            try:
+                cert, *chain = x509.load_pem_x509_certificates(certificate_pem)
+            except ValueError as exc:
+                raise Invalid(f"the certificate cannot be read: {exc}",
+                              field="certificate") from exc
+        elif on_token is None:
+            raise Invalid(f"token {ref.token_text} holds no certificate beside the key with "
+                          f"{ref.key_text}: give the office's certificate (--cert)",
+                          field="certificate")
+        else:
+            cert, chain = on_token, []
+        identity = TokenIdentity(ref, cert, chain or [c for c in others if c != cert], pin)
+        identity.check()
+    except TokenError as exc:
+        raise Invalid(str(exc), field=TOKEN_FIELDS.get(exc.part)) from exc
+    return identity
+
+
+def import_token(ctx: AppContext, who: Principal | None, org_code: str, ref: TokenKey,
+                 pin_env: str, certificate_pem: bytes | None = None) -> ImportedKey:
+    """Make the key on a token the office's active signing key, after the same checks as an
+    imported file; earlier keys are kept, inactive."""
+    with ctx.unit_of_work() as work:
+        s = work.session
+        org = get_by_code(s, org_code)
+        if who is not None:
+            require_admin_over(s, who, org)
+        identity = token_identity(ref, pin_env, certificate_pem)
+        _check(org, identity, ctx.keys.trust_store(), ctx.clock())
+        replaced = list(s.scalars(select(OfficeKey.serial).where(
+            OfficeKey.organisation_id == org.id, OfficeKey.active.is_(True))))
+        row = ctx.keys.store_token(s, org, identity, pin_env)
+        cert = identity.certificate
+        subject = cert.subject.rfc4514_string()
+        audit_log.record(s, who, AuditAction.OFFICE_KEY_IMPORTED, "organisation", org.code,
+                         details={"serial": row.serial, "subject": subject, "replaced": replaced,
+                                  "token": row.token})
     return ImportedKey(org_code, row.serial, subject, cert.not_valid_after_utc, replaced)
