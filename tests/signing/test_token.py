@@ -1,0 +1,66 @@
+"""A key on a PKCS#11 token (SoftHSM2) signs the manifest and the PDF: the key never leaves the
+token, and the signatures verify as a key in a file's do (pyHanko, poppler's pdfsig)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+
+from signing import TokenError, TokenIdentity, TokenKey
+from signing.ca import DevCA
+from signing.manifest import sign_manifest, verify_manifest
+from signing.trust import TrustStore
+from tests.signing.conftest import EMAIL, OFFICE, T_SAO_LUC, manifest_for, pdfsig, sign
+
+
+def _identity(softhsm: Any, dev_ca: DevCA, key_type: str = "ec-p256") -> TokenIdentity:
+    label, cert = softhsm.office_key(dev_ca, OFFICE, EMAIL, organisation=OFFICE,
+                                     key_type=key_type)
+    return TokenIdentity(softhsm.ref(label), cert, [dev_ca.intermediate_cert], softhsm.pin)
+
+
+@pytest.mark.tools
+@pytest.mark.parametrize("key_type", ["ec-p256", "rsa-2048"])
+def test_a_token_key_signs_the_manifest_and_the_pdf(
+        softhsm: Any, dev_ca: DevCA, trust: TrustStore, source_pdf: bytes, font_path: Path,
+        nss_dir: Path, tmp_path: Path, key_type: str) -> None:
+    identity = _identity(softhsm, dev_ca, key_type)
+    identity.check()
+    envelope = sign_manifest(manifest_for(source_pdf=source_pdf), identity)
+    checked = verify_manifest(envelope, trust)
+    assert checked.ok, checked.checks
+    assert checked.serial == format(identity.certificate.serial_number, "x")
+    signed = sign(source_pdf, identity, T_SAO_LUC, font_path)  # type: ignore[arg-type]
+    (sig,) = PdfFileReader(BytesIO(signed)).embedded_signatures
+    status = validate_pdf_signature(sig, trust.validation_context(T_SAO_LUC))
+    assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+    report = pdfsig(signed, nss_dir, tmp_path)
+    assert "Signature is Valid." in report and "Certificate is Trusted." in report, report
+
+
+def test_token_problems_name_what_to_fix(softhsm: Any, dev_ca: DevCA, tmp_path: Path) -> None:
+    good = _identity(softhsm, dev_ca)
+    cases = [
+        (TokenKey(str(tmp_path / "none.so"), token_label="x", key_label="k"), softhsm.pin,
+         "module", "does not exist"),
+        (TokenKey(softhsm.module, token_label="no-such-token", key_label="k"), softhsm.pin,
+         "token", "no token 'no-such-token' is present"),
+        (good.ref, "000000", "pin", "the PIN is wrong"),
+        (softhsm.ref("no-such-key"), softhsm.pin, "key", "holds no private key with label "
+         "'no-such-key'"),
+    ]
+    for ref, pin, part, says in cases:
+        with pytest.raises(TokenError) as caught:
+            TokenIdentity(ref, good.certificate, [], pin).check()
+        assert caught.value.part == part and says in str(caught.value), caught.value
+    other = _identity(softhsm, dev_ca)
+    with pytest.raises(TokenError) as caught:
+        TokenIdentity(good.ref, other.certificate, [], softhsm.pin).check()
+    assert caught.value.part == "certificate" and "is not the certificate's key" in str(caught.value)
+    with pytest.raises(TokenError, match="name the key"):
+        TokenKey(softhsm.module, token_label="x")
