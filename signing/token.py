@@ -78,8 +78,11 @@ class TokenKey:
 
 
 def _library(module: str) -> Any:
-    import pkcs11
-
+    try:
+        import pkcs11
+    except ImportError as exc:
+        raise TokenError("python-pkcs11 is not installed: install vanthu with its pkcs11 extra "
+                         "(pip install 'vanthu[pkcs11]')", "module") from exc
     if not Path(module).is_file():
         raise TokenError(f"the PKCS#11 module {module} does not exist: install the token's "
                          "driver or give its path (--module)", "module")
