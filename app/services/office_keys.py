@@ -14,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from cryptography import x509
 from sqlalchemy import select
@@ -165,14 +166,20 @@ def token_identity(ref: TokenKey, pin_env: str, certificate_pem: bytes | None) -
 
 
 def import_token(ctx: AppContext, who: Principal | None, org_code: str, ref: TokenKey,
-                 pin_env: str, certificate_pem: bytes | None = None) -> ImportedKey:
+                 pin_env: str, certificate_pem: bytes | None = None, *,
+                 allowed_modules: list[str] | None = None) -> ImportedKey:
     """Make the key on a token the office's active signing key, after the same checks as an
-    imported file; earlier keys are kept, inactive."""
+    imported file; earlier keys are kept, inactive. With `allowed_modules` (the API), only
+    those modules are loaded."""
     with ctx.unit_of_work() as work:
         s = work.session
         org = get_by_code(s, org_code)
         if who is not None:
             require_admin_over(s, who, org)
+        if allowed_modules is not None and ref.module not in allowed_modules:
+            raise Invalid(f"the module {ref.module} is not among the PKCS#11 modules this server "
+                          f"allows (VANTHU_PKCS11_MODULES: {', '.join(allowed_modules) or 'none'}"
+                          "); the operator adds it, or runs `vanthu keys pkcs11`", field="module")
         identity = token_identity(ref, pin_env, certificate_pem)
         _check(org, identity, ctx.keys.trust_store(), ctx.clock())
         replaced = list(s.scalars(select(OfficeKey.serial).where(
@@ -184,3 +191,19 @@ def import_token(ctx: AppContext, who: Principal | None, org_code: str, ref: Tok
                          details={"serial": row.serial, "subject": subject, "replaced": replaced,
                                   "token": row.token})
     return ImportedKey(org_code, row.serial, subject, cert.not_valid_after_utc, replaced)
+
+
+def import_token_from_api(ctx: AppContext, who: Principal, org_code: str,
+                          body: dict[str, Any]) -> ImportedKey:
+    """`import_token` for POST /orgs/{code}/keys/pkcs11: the module must be one the server's
+    operator allowed (VANTHU_PKCS11_MODULES), since loading it runs its code in the server."""
+    try:
+        ref = TokenKey(body["module"], body.get("token_label"), body.get("slot"),
+                       body.get("key_label"),
+                       None if body.get("key_id") is None else bytes.fromhex(body["key_id"]))
+    except TokenError as exc:
+        raise Invalid(str(exc), field=TOKEN_FIELDS.get(exc.part)) from exc
+    cert = body.get("certificate")
+    return import_token(ctx, who, org_code, ref, body["pin_env"],
+                        None if cert is None else cert.encode("ascii", "replace"),
+                        allowed_modules=[m for m in ctx.settings.pkcs11_modules.split(":") if m])
