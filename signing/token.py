@@ -65,6 +65,11 @@ class TokenKey:
         named += [f"id {self.key_id.hex()}"] if self.key_id is not None else []
         return " and ".join(named)
 
+    def locate(self) -> None:
+        """Raise TokenError unless the module loads and the token is present (no PIN is used,
+        so a wrong one is not spent)."""
+        _token(self)
+
     def to_dict(self) -> dict[str, Any]:
         return {"module": self.module, "token_label": self.token_label, "slot": self.slot,
                 "key_label": self.key_label,
