@@ -167,10 +167,11 @@ def _private_key(session: pkcs11.Session, ref: TokenKey) -> Any:
     return found[0]
 
 
-def token_certificates(ref: TokenKey, pin: str) -> tuple[x509.Certificate | None,
-                                                         list[x509.Certificate]]:
-    """The certificate stored beside the key (same label or id), if any, and the token's other
-    certificates (the issuing CAs, when the token carries them)."""
+def token_certificates(ref: TokenKey, pin: str, certificate: x509.Certificate | None = None,
+                       ) -> tuple[x509.Certificate | None, list[x509.Certificate]]:
+    """The certificate stored beside the key (same label or id), if any, and the chain above
+    `certificate` (default: that one) among the certificates the token carries: the issuer
+    first, up to a self-signed root, as far as the token has them."""
     from pkcs11 import Attribute, ObjectClass
 
     with token_session(ref, pin) as session:
@@ -180,7 +181,21 @@ def token_certificates(ref: TokenKey, pin: str) -> tuple[x509.Certificate | None
         every = [x509.load_der_x509_certificate(o[Attribute.VALUE])
                  for o in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE})]
     leaf = mine[0] if mine else None
-    return leaf, [c for c in every if leaf is None or c != leaf]
+    start = certificate or leaf
+    return leaf, [] if start is None else issuers_of(start, every)
+
+
+def issuers_of(leaf: x509.Certificate, pool: list[x509.Certificate]) -> list[x509.Certificate]:
+    """The chain above `leaf` found in `pool`, by subject and issuer names."""
+    chain: list[x509.Certificate] = []
+    current = leaf
+    while current.issuer != current.subject and len(chain) < 8:
+        parent = next((c for c in pool if c.subject == current.issuer and c not in chain), None)
+        if parent is None:
+            break
+        chain.append(parent)
+        current = parent
+    return chain
 
 
 @dataclass(frozen=True)

@@ -145,20 +145,20 @@ def token_identity(ref: TokenKey, pin_env: str, certificate_pem: bytes | None) -
     certificate's. Every problem is `Invalid` naming the field to fix."""
     try:
         pin = token_pin(pin_env)
-        on_token, others = token_certificates(ref, pin)
+        given, file_chain = None, []
         if certificate_pem is not None:
             try:
-                cert, *chain = x509.load_pem_x509_certificates(certificate_pem)
+                given, *file_chain = x509.load_pem_x509_certificates(certificate_pem)
             except ValueError as exc:
                 raise Invalid(f"the certificate cannot be read: {exc}",
                               field="certificate") from exc
-        elif on_token is None:
+        on_token, token_chain = token_certificates(ref, pin, given)
+        cert = given or on_token
+        if cert is None:
             raise Invalid(f"token {ref.token_text} holds no certificate beside the key with "
                           f"{ref.key_text}: give the office's certificate (--cert)",
                           field="certificate")
-        else:
-            cert, chain = on_token, []
-        identity = TokenIdentity(ref, cert, chain or [c for c in others if c != cert], pin)
+        identity = TokenIdentity(ref, cert, file_chain or token_chain, pin)
         identity.check()
     except TokenError as exc:
         raise Invalid(str(exc), field=TOKEN_FIELDS.get(exc.part)) from exc

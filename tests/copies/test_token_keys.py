@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from sqlalchemy import func, select
@@ -86,6 +87,9 @@ def test_a_copy_signed_on_the_token_verifies_everywhere(
         assert row is not None and row.key_file == "" and row.serial == done.serial
         assert row.token is not None and row.token["pin_env"] == PIN_ENV
         assert row.token["module"] == softhsm.module and row.token["token_label"] == softhsm.label
+        # the chain is the issuing CA the token carries, not the other keys' certificates on it
+        intermediate = ctx.keys.dev_ca().intermediate_cert.public_bytes(Encoding.PEM).decode()
+        assert row.chain_pem == intermediate
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "office_key.imported"))
         assert event is not None and event.details["token"] == row.token
         stored = json.dumps([row.token, event.details])
@@ -185,3 +189,13 @@ def test_the_command_configures_a_token_key_and_names_what_to_fix(
     with ctx.reading() as s:
         (row,) = s.scalars(select(OfficeKey))
         assert row.active and row.token is not None and row.token["key_label"] == label
+    # a certificate the token does not carry is given as a file (leaf, then intermediates)
+    elsewhere, cert = softhsm.office_key(ctx.keys.dev_ca(), common_name_for(VPTU), EMAIL,
+                                         organisation=VPTU, on_token=False)
+    pem = tmp_path / "office.pem"
+    pem.write_bytes(cert.public_bytes(Encoding.PEM)
+                    + ctx.keys.dev_ca().intermediate_cert.public_bytes(Encoding.PEM))
+    done = _cli(*base, "--token", softhsm.label, "--key", elsewhere, "--cert", str(pem), env=env)
+    assert done.returncode == 0, done.stderr
+    assert f"certificate {cert.serial_number:x}" in done.stdout
+    assert f"earlier keys kept, inactive: {row.serial}" in done.stdout
