@@ -48,7 +48,7 @@ class SoftToken:
         """A new key pair on the token; its label and the public half (SubjectPublicKeyInfo
         DER)."""
         import pkcs11
-        from pkcs11 import Attribute, KeyType
+        from pkcs11 import Attribute, KeyType, Mechanism
         from pkcs11.util.ec import encode_ec_public_key, encode_named_curve_parameters
         from pkcs11.util.rsa import encode_rsa_public_key
 
@@ -61,6 +61,18 @@ class SoftToken:
                     Attribute.EC_PARAMS: encode_named_curve_parameters("secp256r1")}, local=True)
                 public, _ = params.generate_keypair(store=True, label=label, id=key_id)
                 return label, encode_ec_public_key(public)
+            if key_type == "ed25519":
+                from asn1crypto import core
+                from cryptography.hazmat.primitives.asymmetric import ed25519
+
+                public, _ = session.generate_keypair(
+                    KeyType.EC_EDWARDS, store=True, label=label, id=key_id,
+                    mechanism=Mechanism.EC_EDWARDS_KEY_PAIR_GEN,
+                    public_template={Attribute.EC_PARAMS: core.ObjectIdentifier(
+                        "1.3.101.112").dump()})
+                point = core.OctetString.load(public[Attribute.EC_POINT]).native
+                return label, ed25519.Ed25519PublicKey.from_public_bytes(point).public_bytes(
+                    serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
             public, _ = session.generate_keypair(KeyType.RSA, 2048, store=True, label=label,
                                                  id=key_id)
             der = serialization.load_der_public_key(encode_rsa_public_key(public)).public_bytes(

@@ -1,5 +1,6 @@
-"""A key on a PKCS#11 token (SoftHSM2) signs the manifest and the PDF: the key never leaves the
-token, and the signatures verify as a key in a file's do (pyHanko, poppler's pdfsig)."""
+"""A key on a PKCS#11 token (SoftHSM2; ECDSA P-256, RSA 2048, Ed25519) signs the manifest and
+the PDF: the key never leaves the token, and the signatures verify as a key in a file's do
+(pyHanko, poppler's pdfsig)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def _identity(softhsm: Any, dev_ca: DevCA, key_type: str = "ec-p256") -> TokenId
 
 
 @pytest.mark.tools
-@pytest.mark.parametrize("key_type", ["ec-p256", "rsa-2048"])
+@pytest.mark.parametrize("key_type", ["ec-p256", "rsa-2048", "ed25519"])
 def test_a_token_key_signs_the_manifest_and_the_pdf(
         softhsm: Any, dev_ca: DevCA, trust: TrustStore, source_pdf: bytes, font_path: Path,
         nss_dir: Path, tmp_path: Path, key_type: str) -> None:
@@ -40,7 +41,12 @@ def test_a_token_key_signs_the_manifest_and_the_pdf(
     status = validate_pdf_signature(sig, trust.validation_context(T_SAO_LUC))
     assert status.intact and status.valid and status.trusted, status.pretty_print_details()
     report = pdfsig(signed, nss_dir, tmp_path)
-    assert "Signature is Valid." in report and "Certificate is Trusted." in report, report
+    if key_type == "ed25519":  # as for a key in a file: poppler 22.12 + NSS cannot check it
+        assert ("Signature is Valid." in report
+                or "Document isn't signed or corrupted data." in report), report
+        assert "Digest Mismatch" not in report
+    else:
+        assert "Signature is Valid." in report and "Certificate is Trusted." in report, report
 
 
 def test_token_problems_name_what_to_fix(softhsm: Any, dev_ca: DevCA, tmp_path: Path) -> None:
