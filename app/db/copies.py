@@ -131,7 +131,7 @@ class OfficeKey(Base):
     certificate_pem: Mapped[str] = mapped_column(Text)
     chain_pem: Mapped[str] = mapped_column(Text)
     key_file: Mapped[str] = mapped_column(String(255))  # "" for a key on a token
-    token: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    token: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     serial: Mapped[str] = mapped_column(String(80))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

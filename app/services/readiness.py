@@ -83,6 +83,8 @@ def _token_problems(ctx: AppContext) -> list[Problem]:
         return []  # _office_problems already says the database cannot be read
     found = []
     for code, token in on_tokens:
+        if not token:
+            continue
         try:
             token_pin(str(token["pin_env"]))
             TokenKey.from_dict(token).locate()

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.context import AppContext
 from app.db import OfficeKey, Organisation
 from app.services import readiness
+from app.services.organisations import get_by_code
 from tests.copies.test_token_keys import configure, token_key
 from tests.softhsm import PIN_ENV
 
@@ -73,7 +74,12 @@ def _production(ctx: Any) -> AppContext:
 
 def test_production_accepts_an_office_whose_key_is_on_a_token(
         softhsm: Any, world: Any, ctx: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    with ctx.unit_of_work() as work:  # another office keeps its key in a file
+        ctx.keys.create_dev_identity(work.session, get_by_code(work.session, "VPDUK"))
     configure(softhsm, ctx)
+    with ctx.reading() as s:  # a key in a file has no token: SQL NULL, on every engine
+        assert s.scalar(select(func.count()).select_from(OfficeKey)
+                        .where(OfficeKey.token.is_(None))) == 1
     ready = _production(ctx)
     assert readiness.problems(ready) == []
     monkeypatch.delenv(PIN_ENV)
