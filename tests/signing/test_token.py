@@ -70,3 +70,14 @@ def test_token_problems_name_what_to_fix(softhsm: Any, dev_ca: DevCA, tmp_path: 
     assert caught.value.part == "certificate" and "is not the certificate's key" in str(caught.value)
     with pytest.raises(TokenError, match="name the key"):
         TokenKey(softhsm.module, token_label="x")
+
+
+def test_a_token_is_found_by_its_slot_too(softhsm: Any, dev_ca: DevCA) -> None:
+    import pkcs11
+
+    good = _identity(softhsm, dev_ca)
+    slot = pkcs11.lib(softhsm.module).get_token(token_label=softhsm.label).slot.slot_id
+    by_slot = TokenKey(softhsm.module, slot=slot, key_label=good.ref.key_label)
+    TokenIdentity(by_slot, good.certificate, [], softhsm.pin).check()
+    with pytest.raises(TokenError, match=f"no token in slot {slot + 1} is present"):
+        TokenKey(softhsm.module, slot=slot + 1, key_label="k").locate()
