@@ -215,7 +215,8 @@ def sign_pdf(
     with `timestamp_url`, the signature also carries an RFC 3161 timestamp from that TSA
     (PAdES B-T), which says when the signature existed, beside the time it claims.
 
-    `box` is (x1, y1, x2, y2) in PDF points; `page` is 0-based, -1 = last page.
+    `box` is (x1, y1, x2, y2) in PDF points; `page` is 0-based, -1 = last page. `identity`
+    is the office's key in a file (pyHanko's SimpleSigner) or on a token (its PKCS11Signer).
     """
     require_aware(signed_at, "signed_at")
     if manifest_sha256 is not None and (
