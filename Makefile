@@ -6,15 +6,17 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests check our output with (pdfsig, pdftotext, certutil), the fonts we
-# render with, and PostgreSQL for the second test pass.
-DEBS := poppler-utils libnss3-tools fonts-liberation2 openssl postgresql postgresql-contrib
+# render with, PostgreSQL for the second test pass, and SoftHSM2 (a PKCS#11 token) with
+# OpenSC's pkcs11-tool for office keys on a token.
+DEBS := poppler-utils libnss3-tools fonts-liberation2 openssl postgresql postgresql-contrib \
+	softhsm2 opensc
 
 .PHONY: install tools migrate demo run test test-sqlite test-postgres bench lint typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,postgres]'
+	$(BIN)/pip install -q -e '.[dev,postgres,pkcs11]'
 	touch $(STAMP)
 
 install: $(STAMP)

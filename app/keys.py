@@ -3,7 +3,8 @@
 Development: a root and an intermediate CA are made under ``keys_dir/ca`` on first use, and each
 office gets a key (encrypted at rest) and a certificate naming it (Vietnamese, UTF-8) with the
 email shown in its signatures. Production imports real identities (PKCS#12) with
-``vanthu keys import`` and puts the real roots in the trust folder: trust is configuration.
+``vanthu keys import``, or names a key on a token (``vanthu keys pkcs11``), and puts the real
+roots in the trust folder: trust is configuration.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ from app.db import OfficeKey, Organisation
 from app.settings import Settings
 from signing import (
     DevCA,
+    OfficeSigner,
     SigningIdentity,
+    TokenError,
+    TokenIdentity,
+    TokenKey,
     TrustStore,
     generate_key,
     load_private_key,
@@ -159,20 +164,48 @@ class KeyRing:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(private_key_to_pem(identity.private_key, self.passphrase))
         path.chmod(0o600)
-        pems = identity.chain_pem()
-        for old in session.scalars(select(OfficeKey).where(
-                OfficeKey.organisation_id == org.id, OfficeKey.active.is_(True))):
-            old.active = False
-        row = OfficeKey(organisation_id=org.id, certificate_pem=pems[0],
-                        chain_pem="".join(pems[1:]),
-                        key_file=str(path.relative_to(self.keys_dir)), serial=serial)
-        session.add(row)
-        session.flush()
-        return row
+        return _replace_active(session, org, identity, serial,
+                               key_file=str(path.relative_to(self.keys_dir)))
 
-    def identity(self, row: OfficeKey) -> SigningIdentity:
-        key = load_private_key((self.keys_dir / row.key_file).read_bytes(), self.passphrase)
+    def store_token(self, session: Session, org: Organisation, identity: TokenIdentity,
+                    pin_env: str) -> OfficeKey:
+        """Record a key on a token as the office's active key (caller commits): where it is and
+        the name of the variable holding its PIN, never the PIN."""
+        return _replace_active(session, org, identity,
+                               format(identity.certificate.serial_number, "x"), key_file="",
+                               token={**identity.ref.to_dict(), "pin_env": pin_env})
+
+    def identity(self, row: OfficeKey) -> OfficeSigner:
+        """The key that signs for `row`: its file, or its token with the PIN from the variable
+        the row names (TokenError when that variable is not set)."""
         cert = x509.load_pem_x509_certificate(row.certificate_pem.encode("ascii"))
         chain = (x509.load_pem_x509_certificates(row.chain_pem.encode("ascii"))
                  if row.chain_pem.strip() else [])
+        if row.token is not None:
+            return TokenIdentity(TokenKey.from_dict(row.token), cert, chain,
+                                 token_pin(str(row.token["pin_env"])))
+        key = load_private_key((self.keys_dir / row.key_file).read_bytes(), self.passphrase)
         return SigningIdentity(key, cert, chain)
+
+
+def token_pin(pin_env: str) -> str:
+    """A token's PIN, from the environment variable its configuration names."""
+    pin = os.environ.get(pin_env)
+    if not pin:
+        raise TokenError(f"the environment variable {pin_env}, which holds the token's PIN, is "
+                         "not set for this process: set it where vanthu runs", "pin")
+    return pin
+
+
+def _replace_active(session: Session, org: Organisation, identity: OfficeSigner, serial: str,
+                    *, key_file: str, token: dict[str, object] | None = None) -> OfficeKey:
+    """The office's new active key; its earlier keys stay on record, inactive."""
+    pems = identity.chain_pem()
+    for old in session.scalars(select(OfficeKey).where(
+            OfficeKey.organisation_id == org.id, OfficeKey.active.is_(True))):
+        old.active = False
+    row = OfficeKey(organisation_id=org.id, certificate_pem=pems[0], chain_pem="".join(pems[1:]),
+                    key_file=key_file, serial=serial, token=token)
+    session.add(row)
+    session.flush()
+    return row

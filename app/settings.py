@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     storage_sweep_grace_seconds: float = 300.0
     #: How often `vanthu serve` sweeps the store while it runs (0: only at startup).
     storage_sweep_interval_seconds: float = 3600.0
+    #: PKCS#11 modules (paths, ':'-separated) that POST /orgs/{code}/keys/pkcs11 may name;
+    #: `vanthu keys pkcs11`, run by the operator, may name any.
+    pkcs11_modules: str = ""
 
     @model_validator(mode="after")
     def _s3_named(self) -> Settings:

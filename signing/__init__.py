@@ -3,7 +3,9 @@
 The public API is what `__all__` lists; everything else is internal. Names load on first use
 (pyHanko takes a second to import, and a command that only reads a key should not wait).
 
-- Make a copy: `sign_copy(composed, Manifest(...), identity, ...)` → `SignedCopy`.
+- Make a copy: `sign_copy(composed, Manifest(...), identity, ...)` → `SignedCopy`; the
+  identity is an `OfficeSigner`: a key in a file (`SigningIdentity`) or on a PKCS#11 token
+  (`TokenIdentity`, `TokenKey`; problems raise `TokenError`).
 - Check one: `verify_chain(pdf, trust, ...)` walks the chain down to the original;
   `verify_pdf` / `verify_file` add what a person reads (notations, signers, notes) and bound
   the work on untrusted input (`Limits`, `InputProblem`).
@@ -26,10 +28,12 @@ __all__ = [
     "CopyForm",
     "DevCA",
     "InputProblem",
+    "KeySession",
     "Limits",
     "LinkView",
     "Manifest",
     "OfficeRef",
+    "OfficeSigner",
     "ParentRef",
     "ResolvedParent",
     "SignedCopy",
@@ -41,6 +45,9 @@ __all__ = [
     "StampPlace",
     "StampText",
     "Status",
+    "TokenError",
+    "TokenIdentity",
+    "TokenKey",
     "TrustStore",
     "VerificationReport",
     "chains_to_trust",
@@ -58,6 +65,7 @@ __all__ = [
     "sign_copy",
     "sign_manifest",
     "sniff_pdf",
+    "token_certificates",
     "verify_chain",
     "verify_file",
     "verify_manifest",
@@ -74,6 +82,9 @@ _HOME = {
     "sha256_hex": "manifest_model",
     "SignedManifest": "manifest", "sign_manifest": "manifest", "verify_manifest": "manifest",
     "SigningIdentity": "identity", "TrustStore": "trust", "DevCA": "ca",
+    "KeySession": "signer", "OfficeSigner": "signer",
+    "TokenError": "token", "TokenIdentity": "token", "TokenKey": "token",
+    "token_certificates": "token",
     "generate_key": "keys", "load_pkcs12": "keys", "load_private_key": "keys", "private_key_to_pem": "keys",
     "public_key_to_pem": "keys",
     "StampText": "pdf_sign",
@@ -113,7 +124,9 @@ if TYPE_CHECKING:
     from signing.pdf_sign import StampText
     from signing.report import LinkView, VerificationReport
     from signing.results import Check, CheckCode, Status
+    from signing.signer import KeySession, OfficeSigner
     from signing.timefmt import VN_TZ, format_stamp_time, iso_vn, parse_iso
+    from signing.token import TokenError, TokenIdentity, TokenKey, token_certificates
     from signing.trust import TrustStore
     from signing.x509check import chains_to_trust
 

@@ -21,6 +21,7 @@ from signing.keys import (
     DEFAULT_KEY_TYPE,
     KeyType,
     PrivateKey,
+    PublicKey,
     generate_key,
     load_private_key,
     private_key_to_pem,
@@ -216,12 +217,30 @@ class DevCA:
         Default validity: 2019-01-01 plus 15 years, so historical and current signing times fit.
         """
         key = generate_key(key_type)
+        cert = self.certify_office(key.public_key(), office_name, email,
+                                   organisation=organisation, not_before=not_before,
+                                   not_after=not_after, key_usage=key_usage)
+        return SigningIdentity(key, cert, [self.intermediate_cert, self.root_cert])
+
+    def certify_office(
+        self,
+        public_key: PublicKey,
+        office_name: str,
+        email: str,
+        *,
+        organisation: str | None = None,
+        not_before: datetime = DEV_NOT_BEFORE,
+        not_after: datetime | None = None,
+        key_usage: tuple[str, ...] = SIGNING_KEY_USAGE,
+    ) -> x509.Certificate:
+        """The office certificate for a key made elsewhere (on a token: only its public half
+        leaves it), as `issue_office` makes it."""
         not_after = not_after or _plus_years(not_before, 15)
-        cert = (
+        return (
             x509.CertificateBuilder()
             .subject_name(_name(office_name, organisation or office_name, email))
             .issuer_name(self.intermediate_cert.subject)
-            .public_key(key.public_key())
+            .public_key(public_key)
             .serial_number(x509.random_serial_number())
             .not_valid_before(not_before)
             .not_valid_after(not_after)
@@ -229,7 +248,7 @@ class DevCA:
             .add_extension(_key_usage(key_usage, ca=False), critical=True)
             .add_extension(x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False)
             .add_extension(
-                x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+                x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False
             )
             .add_extension(
                 x509.AuthorityKeyIdentifier.from_issuer_public_key(
@@ -240,7 +259,6 @@ class DevCA:
             .add_extension(_crl_dp("intermediate"), critical=False)
             .sign(self.intermediate_key, _hash_for(self.intermediate_key))
         )
-        return SigningIdentity(key, cert, [self.intermediate_cert, self.root_cert])
 
     def revoke(self, certificate: x509.Certificate, revoked_at: datetime) -> None:
         """Record a revocation (effective at `revoked_at`) and rewrite the CRLs."""

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from signing.identity import SigningIdentity
 from signing.manifest import SignedManifest, sign_manifest
 from signing.manifest_model import CopyForm, Manifest, sha256_hex
 from signing.pdf_sign import StampText, embed_manifest, embed_parent, sign_pdf
+from signing.signer import OfficeSigner
 from signing.timefmt import parse_iso
 
 #: The signature field of every copy.
@@ -44,7 +44,7 @@ class SignedCopy:
 def sign_copy(
     composed: bytes,
     manifest: Manifest,
-    identity: SigningIdentity,
+    identity: OfficeSigner,
     *,
     source_pdf: bytes | None,
     stamp: StampText,
@@ -54,7 +54,8 @@ def sign_copy(
     timestamp_url: str | None = None,
 ) -> SignedCopy:
     """Attach, sign and seal one copy. `source_pdf` is the document copied (required unless
-    the copy is a trích sao); its digest must be the one the manifest attests."""
+    the copy is a trích sao); its digest must be the one the manifest attests. `identity` is
+    the office's key in a file or on a token: one session signs the manifest and the PDF."""
     if manifest.kind is not CopyForm.TRICH_SAO:
         if source_pdf is None:
             raise ValueError(f"a {manifest.kind.value} copy carries its source: give source_pdf")
@@ -63,11 +64,12 @@ def sign_copy(
         notation = manifest.source.notation
         composed = embed_parent(composed, source_pdf, f"{notation.replace('/', '_')}.pdf",
                                 f"Bản được sao: {notation}")
-    envelope = sign_manifest(manifest, identity)
-    composed = embed_manifest(composed, envelope.to_json())
-    signed = sign_pdf(
-        composed, identity, signed_at=parse_iso(manifest.signed_at), appearance=stamp,
-        box=place.box, page=place.page, field_name=COPY_FIELD, font_path=font_path,
-        manifest_sha256=envelope.sha256, reason=reason, location=manifest.place,
-        timestamp_url=timestamp_url)
+    with identity.open() as key:
+        envelope = sign_manifest(manifest, key)
+        composed = embed_manifest(composed, envelope.to_json())
+        signed = sign_pdf(
+            composed, key, signed_at=parse_iso(manifest.signed_at), appearance=stamp,
+            box=place.box, page=place.page, field_name=COPY_FIELD, font_path=font_path,
+            manifest_sha256=envelope.sha256, reason=reason, location=manifest.place,
+            timestamp_url=timestamp_url)
     return SignedCopy(pdf=signed, manifest=envelope)

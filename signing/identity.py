@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from signing.keys import (
     KeyType,
@@ -17,11 +21,16 @@ from signing.keys import (
     load_private_key,
     private_key_to_pem,
 )
+from signing.signer import ALGORITHMS, certificates_pem
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import SimpleSigner
 
 
 @dataclass(frozen=True)
 class SigningIdentity:
-    """Key + certificate + chain (intermediates first, the root last if included)."""
+    """Key + certificate + chain (intermediates first, the root last if included): an
+    `OfficeSigner` whose key is in memory, so opening it yields itself."""
 
     private_key: PrivateKey
     certificate: x509.Certificate
@@ -43,10 +52,36 @@ class SigningIdentity:
 
     def chain_pem(self) -> list[str]:
         """Leaf first, then the chain, each as a PEM string."""
-        return [
-            c.public_bytes(serialization.Encoding.PEM).decode("ascii")
-            for c in [self.certificate, *self.chain]
-        ]
+        return certificates_pem(self.certificate, self.chain)
+
+    @contextmanager
+    def open(self) -> Iterator[SigningIdentity]:
+        yield self
+
+    def sign_bytes(self, data: bytes) -> tuple[bytes, str]:
+        key = self.private_key
+        if isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(data, ec.ECDSA(hashes.SHA256())), ALGORITHMS["ec"]
+        if isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), hashes.SHA256()), ALGORITHMS["rsa"]
+        return key.sign(data), ALGORITHMS["ed25519"]
+
+    def pdf_signer(self) -> SimpleSigner:
+        from asn1crypto import keys as asn1_keys
+        from asn1crypto import x509 as asn1_x509
+        from pyhanko.sign.signers import SimpleSigner
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+        der = serialization.Encoding.DER
+        key_der = self.private_key.private_bytes(
+            der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        return SimpleSigner(
+            signing_cert=asn1_x509.Certificate.load(self.certificate.public_bytes(der)),
+            signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+            cert_registry=SimpleCertificateStore.from_certs(  # type: ignore[no-untyped-call]
+                [asn1_x509.Certificate.load(c.public_bytes(der)) for c in self.chain]),
+        )
 
     def to_pkcs12(self, passphrase: bytes, friendly_name: str = "office") -> bytes:
         return export_pkcs12(

@@ -22,8 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
-from signing.identity import SigningIdentity
-from signing.keys import PrivateKey, PublicKey
+from signing.keys import PublicKey
 from signing.manifest_model import (
     COPY_KINDS,
     MANIFEST_VERSION,
@@ -33,6 +32,7 @@ from signing.manifest_model import (
     sha256_hex,
 )
 from signing.results import Check, CheckCode, all_passed
+from signing.signer import ALGORITHMS, OfficeSigner
 from signing.timefmt import iso_vn, parse_iso
 from signing.trust import TrustStore
 from signing.x509check import certificate_checks, subject_text
@@ -45,12 +45,6 @@ __all__ = [
 
 ENVELOPE_FORMAT = "vanthu.signed-manifest/1"
 
-ALGORITHMS = {
-    "ec": "ecdsa-with-SHA256",
-    "rsa": "sha256WithRSAEncryption",
-    "ed25519": "Ed25519",
-}
-
 
 def canonical_bytes(manifest: Manifest | Mapping[str, Any]) -> bytes:
     """RFC 8785 canonical JSON (UTF-8) of a valid manifest."""
@@ -59,14 +53,6 @@ def canonical_bytes(manifest: Manifest | Mapping[str, Any]) -> bytes:
     if problems:
         raise ValueError("invalid manifest: " + "; ".join(problems))
     return rfc8785.dumps(obj)
-
-
-def _sign_raw(key: PrivateKey, data: bytes) -> tuple[bytes, str]:
-    if isinstance(key, ec.EllipticCurvePrivateKey):
-        return key.sign(data, ec.ECDSA(hashes.SHA256())), ALGORITHMS["ec"]
-    if isinstance(key, rsa.RSAPrivateKey):
-        return key.sign(data, padding.PKCS1v15(), hashes.SHA256()), ALGORITHMS["rsa"]
-    return key.sign(data), ALGORITHMS["ed25519"]
 
 
 def verify_raw(public_key: PublicKey, algorithm: str, signature: bytes, data: bytes) -> None:
@@ -141,10 +127,12 @@ class SignedManifest:
 
 
 def sign_manifest(manifest: Manifest | Mapping[str, Any],
-                  identity: SigningIdentity) -> SignedManifest:
-    """Canonicalise and sign; the signing time is the manifest's own `signed_at`."""
+                  identity: OfficeSigner) -> SignedManifest:
+    """Canonicalise and sign with the office's key (in a file or on a token); the signing time
+    is the manifest's own `signed_at`."""
     data = canonical_bytes(manifest)
-    signature, algorithm = _sign_raw(identity.private_key, data)
+    with identity.open() as key:
+        signature, algorithm = key.sign_bytes(data)
     signed_at = manifest.signed_at if isinstance(manifest, Manifest) else manifest["signed_at"]
     return SignedManifest(
         data, signature, algorithm, identity.chain_pem(), iso_vn(parse_iso(signed_at))

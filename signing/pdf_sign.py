@@ -19,9 +19,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import serialization
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.pdf_utils import embed, generic
@@ -33,9 +30,8 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.stamp import TextStampStyle
-from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from signing.identity import SigningIdentity
+from signing.signer import OfficeSigner
 from signing.timefmt import format_stamp_time, require_aware
 
 MANIFEST_PREFIX = "manifest-sha256:"
@@ -178,20 +174,6 @@ class _FixedTimeSigner(signers.PdfSigner):
         return session
 
 
-def _pyhanko_signer(identity: SigningIdentity) -> signers.SimpleSigner:
-    der = serialization.Encoding.DER
-    key_der = identity.private_key.private_bytes(
-        der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    cert = asn1_x509.Certificate.load(identity.certificate.public_bytes(der))
-    chain = [asn1_x509.Certificate.load(c.public_bytes(der)) for c in identity.chain]
-    return signers.SimpleSigner(
-        signing_cert=cert,
-        signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
-    )
-
-
 def stamp_style(font_path: Path, font_size: int = 10) -> TextStampStyle:
     return TextStampStyle(
         stamp_text="%(text)s",
@@ -216,7 +198,7 @@ def stamp_style(font_path: Path, font_size: int = 10) -> TextStampStyle:
 
 def sign_pdf(
     pdf: bytes,
-    identity: SigningIdentity,
+    identity: OfficeSigner,
     *,
     signed_at: datetime,
     appearance: StampText,
@@ -233,7 +215,8 @@ def sign_pdf(
     with `timestamp_url`, the signature also carries an RFC 3161 timestamp from that TSA
     (PAdES B-T), which says when the signature existed, beside the time it claims.
 
-    `box` is (x1, y1, x2, y2) in PDF points; `page` is 0-based, -1 = last page.
+    `box` is (x1, y1, x2, y2) in PDF points; `page` is 0-based, -1 = last page. `identity`
+    is the office's key in a file (pyHanko's SimpleSigner) or on a token (its PKCS11Signer).
     """
     require_aware(signed_at, "signed_at")
     if manifest_sha256 is not None and (
@@ -249,9 +232,19 @@ def sign_pdf(
         location=location,
         contact_info=f"{MANIFEST_PREFIX}{manifest_sha256}" if manifest_sha256 else None,
     )
+    with identity.open() as key:
+        return _sign_with(pdf, key.pdf_signer(), meta, signed_at=signed_at, appearance=appearance,
+                          box=box, page=page, field_name=field_name, font_path=font_path,
+                          timestamp_url=timestamp_url)
+
+
+def _sign_with(pdf: bytes, pdf_signer: signers.Signer, meta: signers.PdfSignatureMetadata, *,
+               signed_at: datetime, appearance: StampText, box: tuple[float, float, float, float],
+               page: int, field_name: str, font_path: Path | None,
+               timestamp_url: str | None) -> bytes:
     signer = _FixedTimeSigner(
         meta,
-        _pyhanko_signer(identity),
+        pdf_signer,
         signed_at=signed_at,
         timestamper=None if timestamp_url is None else HTTPTimeStamper(timestamp_url, timeout=30),
         stamp_style=stamp_style(font_path or find_font()),

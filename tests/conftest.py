@@ -67,6 +67,15 @@ def _pg_exec(admin_url: str, sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def softhsm() -> Iterator[Any]:
+    """A SoftHSM2 token for this test process (tests/softhsm.py)."""
+    from tests.softhsm import soft_token
+
+    with soft_token() as token:
+        yield token
+
+
+@pytest.fixture(scope="session")
 def template_url(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
     from app.db import migrate
 

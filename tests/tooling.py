@@ -1,6 +1,7 @@
 """Find the independent command-line tools the tests check our output with.
 
-They are our users' tools (openssl, poppler's pdfsig/pdftotext, NSS certutil). `make test`
+They are our users' tools (openssl, poppler's pdfsig/pdftotext, NSS certutil) and SoftHSM2's
+softhsm2-util, the PKCS#11 token the tests sign on. `make test`
 installs them; when a test runs without them we try to install them the same way, and only
 skip, with the reason, where installing is impossible (not root, no apt-get). Under CI a missing
 tool is a failure, never a skip.
@@ -22,6 +23,8 @@ TOOL_PACKAGES = {
     "pdftoppm": "poppler-utils",
     "pdfinfo": "poppler-utils",
     "certutil": "libnss3-tools",
+    "softhsm2-util": "softhsm2",
+    "pkcs11-tool": "opensc",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -120,7 +120,9 @@ class CertifiedCopy(Base):
 
 
 class OfficeKey(Base):
-    """An office's signing key and certificate (the key file is encrypted at rest)."""
+    """An office's signing key and certificate: the key in a file (encrypted at rest), or on a
+    PKCS#11 token (`token`: module, token label or slot, key label or id, and the name of the
+    environment variable holding the PIN; never the PIN)."""
 
     __tablename__ = "office_keys"
 
@@ -128,7 +130,8 @@ class OfficeKey(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     certificate_pem: Mapped[str] = mapped_column(Text)
     chain_pem: Mapped[str] = mapped_column(Text)
-    key_file: Mapped[str] = mapped_column(String(255))
+    key_file: Mapped[str] = mapped_column(String(255))  # "" for a key on a token
+    token: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     serial: Mapped[str] = mapped_column(String(80))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

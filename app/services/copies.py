@@ -34,7 +34,7 @@ from app.domain.marks import Confidentiality
 from app.domain.notation import notation_key
 from app.domain.numbering import RegisterKind
 from app.domain.statuses import CopyRequestStatus
-from app.errors import Conflict, Forbidden, Invalid, NotFound
+from app.errors import Conflict, Forbidden, Invalid, NotFound, Unavailable
 from app.services import (
     audit_log,
     copy_requests,
@@ -49,6 +49,7 @@ from app.services.copy_requests import Source
 from app.services.dispatches import RecipientIn
 from app.services.organisations import get_by_code
 from app.storage import StorageError
+from signing import TokenError
 
 
 class ApproveIn(Strict):
@@ -118,8 +119,12 @@ def approve(ctx: AppContext, who: Principal, request_id: int, data: ApproveIn) -
         assert key_row is not None  # ensure_office_key made one
         spec = _copy_spec(org, request, data, source, source_pdf, notation=notation,
                           signed_at=signed_at, recipients=printed)
-        files = make_copy_files(office_of(org), spec, ctx.keys.identity(key_row),
-                                tsa_url=ctx.settings.tsa_url)
+        try:
+            files = make_copy_files(office_of(org), spec, ctx.keys.identity(key_row),
+                                    tsa_url=ctx.settings.tsa_url)
+        except TokenError as exc:  # rolled back: no number spent, nothing stored
+            raise Unavailable(f"{org.code} cannot sign with its token now: {exc}",
+                              field="key") from exc
         pdf_sha256 = ctx.store.put(files.pdf, work.staged)
         envelope_sha256 = ctx.store.put(files.manifest.to_json(), work.staged)
 

@@ -23,9 +23,9 @@ from signing import (
     CopyForm,
     Manifest,
     OfficeRef,
+    OfficeSigner,
     SignedCopy,
     SignerRef,
-    SigningIdentity,
     SourceKind,
     SourceRef,
     StampPlace,
@@ -105,7 +105,7 @@ def _governing_line(office: CopyOffice) -> str | None:
     return vn_upper(office.parent_name)
 
 
-def make_copy_files(office: CopyOffice, spec: CopySpec, identity: SigningIdentity,
+def make_copy_files(office: CopyOffice, spec: CopySpec, identity: OfficeSigner,
                     font: Path | None = None, tsa_url: str | None = None) -> SignedCopy:
     stamp = fit_stamp(StampText.office(
         office.signature_office, office.email, spec.signed_at,

@@ -1,5 +1,7 @@
 """An office's own signing identity (`vanthu keys import`, POST /orgs/{code}/keys): its PKCS#12
-file, or its key and certificate chain, as the national CA issues them.
+file, or its key and certificate chain, as the national CA issues them; or a key that stays on
+a PKCS#11 token or HSM (`vanthu keys pkcs11`, POST /orgs/{code}/keys/pkcs11), its certificate
+read from the token or given.
 
 The certificate must name the office (its organisation, O=, or its common name, CN=, is the
 office's name), allow signing (digitalSignature or nonRepudiation), be valid now, and chain to
@@ -12,6 +14,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from cryptography import x509
 from sqlalchemy import select
@@ -20,11 +23,26 @@ from app.context import AppContext
 from app.db import OfficeKey, Organisation
 from app.domain.audit_actions import AuditAction
 from app.errors import Invalid
-from app.keys import common_name_for
+from app.keys import common_name_for, token_pin
 from app.services import audit_log
 from app.services.access import Principal
 from app.services.organisations import get_by_code, require_admin_over
-from signing import SigningIdentity, TrustStore, chains_to_trust, load_pkcs12, load_private_key
+from signing import (
+    OfficeSigner,
+    SigningIdentity,
+    TokenError,
+    TokenIdentity,
+    TokenKey,
+    TrustStore,
+    chains_to_trust,
+    load_pkcs12,
+    load_private_key,
+    token_certificates,
+)
+
+#: The request field to fix for each part a token problem names.
+TOKEN_FIELDS = {"module": "module", "token": "token_label", "pin": "pin_env", "key": "key_label",
+                "certificate": "certificate"}
 
 
 @dataclass(frozen=True)
@@ -72,7 +90,7 @@ def _identity(key: object, cert: x509.Certificate,
         raise Invalid(str(exc), field="certificate") from exc
 
 
-def _check(org: Organisation, identity: SigningIdentity, trust: TrustStore,
+def _check(org: Organisation, identity: OfficeSigner, trust: TrustStore,
            now: datetime) -> None:
     cert = identity.certificate
     named = [*_names(cert, x509.NameOID.ORGANIZATION_NAME), *_names(cert, x509.NameOID.COMMON_NAME)]
@@ -119,3 +137,73 @@ def import_identity(ctx: AppContext, who: Principal | None, org_code: str,
             (ctx.keys.keys_dir / row.key_file).unlink(missing_ok=True)
             raise
     return ImportedKey(org_code, row.serial, subject, cert.not_valid_after_utc, replaced)
+
+
+def token_identity(ref: TokenKey, pin_env: str, certificate_pem: bytes | None) -> TokenIdentity:
+    """The token's key with its certificate (from `certificate_pem`, leaf then chain, or else
+    from the token), after a probe signature shows the PIN opens the key and the key is the
+    certificate's. Every problem is `Invalid` naming the field to fix."""
+    try:
+        pin = token_pin(pin_env)
+        given, file_chain = None, []
+        if certificate_pem is not None:
+            try:
+                given, *file_chain = x509.load_pem_x509_certificates(certificate_pem)
+            except ValueError as exc:
+                raise Invalid(f"the certificate cannot be read: {exc}",
+                              field="certificate") from exc
+        on_token, token_chain = token_certificates(ref, pin, given)
+        cert = given or on_token
+        if cert is None:
+            raise Invalid(f"token {ref.token_text} holds no certificate beside the key with "
+                          f"{ref.key_text}: give the office's certificate (--cert)",
+                          field="certificate")
+        identity = TokenIdentity(ref, cert, file_chain or token_chain, pin)
+        identity.check()
+    except TokenError as exc:
+        raise Invalid(str(exc), field=TOKEN_FIELDS.get(exc.part)) from exc
+    return identity
+
+
+def import_token(ctx: AppContext, who: Principal | None, org_code: str, ref: TokenKey,
+                 pin_env: str, certificate_pem: bytes | None = None, *,
+                 allowed_modules: list[str] | None = None) -> ImportedKey:
+    """Make the key on a token the office's active signing key, after the same checks as an
+    imported file; earlier keys are kept, inactive. With `allowed_modules` (the API), only
+    those modules are loaded."""
+    with ctx.unit_of_work() as work:
+        s = work.session
+        org = get_by_code(s, org_code)
+        if who is not None:
+            require_admin_over(s, who, org)
+        if allowed_modules is not None and ref.module not in allowed_modules:
+            raise Invalid(f"the module {ref.module} is not among the PKCS#11 modules this server "
+                          f"allows (VANTHU_PKCS11_MODULES: {', '.join(allowed_modules) or 'none'}"
+                          "); the operator adds it, or runs `vanthu keys pkcs11`", field="module")
+        identity = token_identity(ref, pin_env, certificate_pem)
+        _check(org, identity, ctx.keys.trust_store(), ctx.clock())
+        replaced = list(s.scalars(select(OfficeKey.serial).where(
+            OfficeKey.organisation_id == org.id, OfficeKey.active.is_(True))))
+        row = ctx.keys.store_token(s, org, identity, pin_env)
+        cert = identity.certificate
+        subject = cert.subject.rfc4514_string()
+        audit_log.record(s, who, AuditAction.OFFICE_KEY_IMPORTED, "organisation", org.code,
+                         details={"serial": row.serial, "subject": subject, "replaced": replaced,
+                                  "token": row.token})
+    return ImportedKey(org_code, row.serial, subject, cert.not_valid_after_utc, replaced)
+
+
+def import_token_from_api(ctx: AppContext, who: Principal, org_code: str,
+                          body: dict[str, Any]) -> ImportedKey:
+    """`import_token` for POST /orgs/{code}/keys/pkcs11: the module must be one the server's
+    operator allowed (VANTHU_PKCS11_MODULES), since loading it runs its code in the server."""
+    try:
+        ref = TokenKey(body["module"], body.get("token_label"), body.get("slot"),
+                       body.get("key_label"),
+                       None if body.get("key_id") is None else bytes.fromhex(body["key_id"]))
+    except TokenError as exc:
+        raise Invalid(str(exc), field=TOKEN_FIELDS.get(exc.part)) from exc
+    cert = body.get("certificate")
+    return import_token(ctx, who, org_code, ref, body["pin_env"],
+                        None if cert is None else cert.encode("ascii", "replace"),
+                        allowed_modules=[m for m in ctx.settings.pkcs11_modules.split(":") if m])

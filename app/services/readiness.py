@@ -1,6 +1,8 @@
 """Is this installation fit to run in production (VANTHU_ENV=production)? Each problem names
 the setting or the record to fix; `vanthu serve` and the ASGI app refuse to start while any is
-left, so no office signs with a development key or prints a placeholder e-mail."""
+left, so no office signs with a development key or prints a placeholder e-mail. An office whose
+key is on a PKCS#11 token is ready when its module loads, its token is present and its PIN
+variable is set (the PIN itself is tried only when signing: a token locks after wrong PINs)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.context import AppContext
-from app.db import Organisation
+from app.db import OfficeKey, Organisation
+from app.keys import token_pin
 from app.settings import Settings
+from signing import TokenError, TokenKey
 
 #: The passphrase the development defaults protect keys with (anyone can read it here).
 DEV_PASSPHRASE = Settings.model_fields["key_passphrase"].default
@@ -67,9 +71,31 @@ def _office_problems(ctx: AppContext) -> list[Problem]:
                     f"{code})") for code in silent]
 
 
+def _token_problems(ctx: AppContext) -> list[Problem]:
+    try:
+        with ctx.reading() as s:
+            on_tokens = list(s.execute(select(Organisation.code, OfficeKey.token)
+                                       .join(OfficeKey, OfficeKey.organisation_id == Organisation.id)
+                                       .where(OfficeKey.active.is_(True),
+                                              OfficeKey.token.is_not(None))
+                                       .order_by(Organisation.code)))
+    except SQLAlchemyError:
+        return []  # _office_problems already says the database cannot be read
+    found = []
+    for code, token in on_tokens:
+        if not token:
+            continue
+        try:
+            token_pin(str(token["pin_env"]))
+            TokenKey.from_dict(token).locate()
+        except TokenError as exc:
+            found.append(Problem(f"organisation {code}", f"its signing key is on a token, but {exc}"))
+    return found
+
+
 def problems(ctx: AppContext) -> list[Problem]:
     """Everything that keeps this installation from production (empty: ready)."""
-    return _setting_problems(ctx.settings) + _office_problems(ctx)
+    return _setting_problems(ctx.settings) + _office_problems(ctx) + _token_problems(ctx)
 
 
 def require_ready(ctx: AppContext) -> None:

@@ -18,6 +18,7 @@ PUBLIC = {
     # keys and trust
     "SigningIdentity", "TrustStore", "DevCA", "generate_key", "load_private_key",
     "private_key_to_pem", "public_key_to_pem", "load_trust", "load_pkcs12", "chains_to_trust",
+    "OfficeSigner", "KeySession", "TokenIdentity", "TokenKey", "TokenError", "token_certificates",
     # checking
     "verify_chain", "verify_pdf", "verify_file", "verify_manifest", "ChainReport",
     "VerificationReport", "LinkView", "Check", "CheckCode", "Status", "ParentRef",

@@ -17,6 +17,7 @@ from app.api.schemas.orgs import (
     TermIn,
     TermOut,
     TokenIn,
+    TokenKeyIn,
     TokenOut,
     UserIn,
     UserOut,
@@ -109,3 +110,11 @@ def import_office_key(
                                                 passphrase.encode("utf-8") or None)
     return OfficeKeyOut.model_validate(office_keys.import_identity(ctx, who, code, identity),
                                        from_attributes=True)
+
+
+@router.post("/orgs/{code}/keys/pkcs11", status_code=status.HTTP_201_CREATED,
+             response_model=OfficeKeyOut, summary="Make a key on a PKCS#11 token or HSM the "
+             "office's signing key; earlier keys stay on record, inactive")
+def configure_token_key(code: str, body: TokenKeyIn, ctx: Ctx, who: Caller) -> OfficeKeyOut:
+    done = office_keys.import_token_from_api(ctx, who, code, body.model_dump())
+    return OfficeKeyOut.model_validate(done, from_attributes=True)

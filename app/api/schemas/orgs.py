@@ -128,6 +128,25 @@ class SignInIn(Strict):
         None, description="replaces the password (required with a one-time password)")
 
 
+class TokenKeyIn(Strict):
+    """A key on a PKCS#11 token or HSM that the server can reach; the PIN stays in the server's
+    environment, in the variable `pin_env` names."""
+
+    module: Line200 = Field(description="the PKCS#11 module; one of VANTHU_PKCS11_MODULES",
+                            examples=["/usr/lib/softhsm/libsofthsm2.so"])
+    token_label: Line100 | None = Field(None, description="the token's label (or give slot)")
+    slot: int | None = Field(None, ge=0, description="the token's slot id (pkcs11-tool -L)")
+    key_label: Line100 | None = Field(None, description="the private key's label on the token")
+    key_id: Annotated[str, StringConstraints(pattern=r"^([0-9a-fA-F]{2}){1,64}$")] | None = Field(
+        None, description="the private key's id on the token, hex")
+    pin_env: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")] = Field(
+        description="the server's environment variable holding the token's user PIN",
+        examples=["VANTHU_TOKEN_PIN_VPTU"])
+    certificate: Annotated[str, StringConstraints(max_length=64 * 1024)] | None = Field(
+        None, description="the office certificate, then intermediates (PEM); default: the "
+                          "certificate stored on the token beside the key")
+
+
 class OfficeKeyOut(BaseModel):
     org_code: str
     serial: str = Field(description="the certificate's serial number (hex)")
