@@ -47,6 +47,19 @@ class Organisation(Base):
         back_populates="organisation", order_by="CommitteeTerm.starts_on"
     )
 
+    @property
+    def committee_terms(self) -> list[CommitteeTerm]:
+        """The terms its Party numbering follows: its own, or those of the nearest body above
+        that has them (the Văn phòng Tỉnh ủy numbers in the Tỉnh ủy's terms)."""
+        org: Organisation | None = self
+        seen: set[int] = set()
+        while org is not None and org.id not in seen:
+            if org.terms:
+                return list(org.terms)
+            seen.add(org.id)
+            org = org.parent
+        return []
+
 
 class CommitteeTerm(Base):
     """A committee term (nhiệm kỳ cấp ủy): Party numbering restarts with each term."""

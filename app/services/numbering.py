@@ -23,7 +23,8 @@ from app.errors import Conflict
 
 
 def org_terms(org: Organisation) -> list[Term]:
-    return [Term(label=t.label, starts_on=t.starts_on, ends_on=t.ends_on) for t in org.terms]
+    return [Term(label=t.label, starts_on=t.starts_on, ends_on=t.ends_on)
+            for t in org.committee_terms]
 
 
 def register_scope(

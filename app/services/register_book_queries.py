@@ -81,10 +81,10 @@ def resolve_period(org: Organisation, q: BookQuery) -> Period:
     if org.family != Family.PARTY.value:
         raise Invalid(f"{org.code} follows the State rules, whose registers are kept per "
                       "calendar year (ND 30 Đ15.1); give year=", field="term")
-    for t in org.terms:
+    for t in org.committee_terms:
         if t.label == q.term:
             return Period(t.label, t.starts_on, t.ends_on, t.label)
-    known = ", ".join(t.label for t in org.terms) or "none configured"
+    known = ", ".join(t.label for t in org.committee_terms) or "none configured"
     raise Invalid(f"{org.code} has no committee term {q.term!r} (terms: {known})", field="term")
 
 

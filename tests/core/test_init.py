@@ -58,6 +58,10 @@ def test_the_yaml_makes_two_trees_and_the_admins(ctx: Any) -> None:
         assert snv is not None
         # A Sở's copies print the UBND tỉnh as their governing body, not the Tỉnh ủy.
         assert office_of(snv).parent_name == "Ủy ban nhân dân tỉnh Đắk Nông"
+        # The Văn phòng has no terms of its own: it numbers in the Tỉnh ủy's.
+        vptu = s.scalar(select(Organisation).where(Organisation.code == "VPTU"))
+        assert vptu is not None and vptu.terms == []
+        assert [t.label for t in vptu.committee_terms] == ["2015-2020", "2020-2025", "2025-2030"]
         admin = s.scalar(select(User).where(User.login == "admin.tu"))
         assert admin is not None and admin.role == "admin" and admin.password_must_change
         assert result.passwords["admin.tu"] not in (admin.password_hash or "")
