@@ -32,6 +32,8 @@ __all__ = [
     "OfficeRef",
     "ParentRef",
     "ResolvedParent",
+    "RevocationAnswer",
+    "RevocationSource",
     "SignedCopy",
     "SignedManifest",
     "SignerRef",
@@ -69,6 +71,7 @@ _HOME = {
     "VN_TZ": "timefmt", "format_stamp_time": "timefmt", "iso_vn": "timefmt",
     "parse_iso": "timefmt",
     "Check": "results", "CheckCode": "results", "Status": "results",
+    "RevocationAnswer": "results", "RevocationSource": "results",
     "CopyForm": "manifest_model", "Manifest": "manifest_model", "OfficeRef": "manifest_model",
     "SignerRef": "manifest_model", "SourceKind": "manifest_model", "SourceRef": "manifest_model",
     "sha256_hex": "manifest_model",
@@ -112,7 +115,7 @@ if TYPE_CHECKING:
     from signing.pdf_read import InputProblem, Limits, sniff_pdf
     from signing.pdf_sign import StampText
     from signing.report import LinkView, VerificationReport
-    from signing.results import Check, CheckCode, Status
+    from signing.results import Check, CheckCode, RevocationAnswer, RevocationSource, Status
     from signing.timefmt import VN_TZ, format_stamp_time, iso_vn, parse_iso
     from signing.trust import TrustStore
     from signing.x509check import chains_to_trust

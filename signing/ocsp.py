@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from cryptography import x509
@@ -40,7 +40,7 @@ class OcspAnswer:
     #: why there is no definite answer (down, unsigned, stale, "unknown"…), for the report
     problem: str | None = None
     #: the response as received, when it was proven (pyHanko and the archive reuse it)
-    der: bytes | None = None
+    der: bytes | None = field(default=None, repr=False)
 
     @property
     def definite(self) -> bool:

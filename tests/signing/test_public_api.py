@@ -22,6 +22,7 @@ PUBLIC = {
     "verify_chain", "verify_pdf", "verify_file", "verify_manifest", "ChainReport",
     "VerificationReport", "LinkView", "Check", "CheckCode", "Status", "ParentRef",
     "ResolvedParent", "InputProblem", "Limits", "read_manifest", "sniff_pdf",
+    "RevocationSource", "RevocationAnswer",
     # Vietnam time
     "VN_TZ", "format_stamp_time", "iso_vn", "parse_iso",
 }
