@@ -7,6 +7,7 @@ The public API is what `__all__` lists; everything else is internal. Names load 
 - Check one: `verify_chain(pdf, trust, ...)` walks the chain down to the original;
   `verify_pdf` / `verify_file` add what a person reads (notations, signers, notes) and bound
   the work on untrusted input (`Limits`, `InputProblem`).
+- Archive one (PAdES B-LTA): `archive_pdf(pdf, trust, tsa_url)` → `ArchivedPdf`.
 - Results are data: every `Check` has a `CheckCode` and a `Status` (passed, failed, not
   checked).
 
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "VN_TZ",
+    "ArchiveError",
+    "ArchivedPdf",
     "ChainReport",
     "Check",
     "CheckCode",
@@ -45,6 +48,7 @@ __all__ = [
     "Status",
     "TrustStore",
     "VerificationReport",
+    "archive_pdf",
     "chains_to_trust",
     "format_stamp_time",
     "generate_key",
@@ -84,12 +88,14 @@ _HOME = {
     "ChainReport": "chain", "ParentRef": "chain", "ResolvedParent": "chain",
     "verify_chain": "chain", "chains_to_trust": "x509check",
     "InputProblem": "pdf_read", "Limits": "pdf_read", "sniff_pdf": "pdf_read",
+    "ArchiveError": "archive", "ArchivedPdf": "archive", "archive_pdf": "archive",
     "LinkView": "report", "VerificationReport": "report",
     "load_trust": "offline", "read_manifest": "offline", "verify_file": "offline",
     "verify_pdf": "offline",
 }
 
 if TYPE_CHECKING:
+    from signing.archive import ArchivedPdf, ArchiveError, archive_pdf
     from signing.ca import DevCA
     from signing.certify import SignedCopy, StampPlace, sign_copy
     from signing.chain import ChainReport, ParentRef, ResolvedParent, verify_chain

@@ -126,7 +126,8 @@ class TrustStore:
         return out
 
     def validation_context(
-        self, moment: datetime, extra_certs: Iterable[x509.Certificate] = ()
+        self, moment: datetime, extra_certs: Iterable[x509.Certificate] = (),
+        *, require_revinfo: bool = False,
     ) -> ValidationContext:
         """A pyHanko context that validates at `moment`, offline, with our CRLs and the OCSP
         responses this store has proven.
@@ -134,7 +135,8 @@ class TrustStore:
         pyHanko judges the path (and what the CRLs say) in soft-fail: whether an answer is
         needed is our policy, decided by the revocation check (signing.revocation).
         retroactive_revinfo: a CRL published after a historical signing time still tells
-        whether the certificate had been revoked by then.
+        whether the certificate had been revoked by then. `require_revinfo` (pyHanko's
+        "require"): every certificate needs revocation data, as when archiving it (B-LTA).
         """
         ignore = self.revocation_mode == "ignore"
         return ValidationContext(
@@ -147,6 +149,6 @@ class TrustStore:
             ocsps=[] if ignore else self.ocsp_responses(),
             moment=moment,
             allow_fetching=False,
-            revocation_mode="soft-fail",
+            revocation_mode="require" if require_revinfo else "soft-fail",
             retroactive_revinfo=True,
         )

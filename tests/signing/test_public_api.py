@@ -23,6 +23,8 @@ PUBLIC = {
     "VerificationReport", "LinkView", "Check", "CheckCode", "Status", "ParentRef",
     "ResolvedParent", "InputProblem", "Limits", "read_manifest", "sniff_pdf",
     "RevocationSource", "RevocationAnswer",
+    # archiving (PAdES B-LTA)
+    "archive_pdf", "ArchivedPdf", "ArchiveError",
     # Vietnam time
     "VN_TZ", "format_stamp_time", "iso_vn", "parse_iso",
 }
