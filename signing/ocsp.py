@@ -24,9 +24,10 @@ from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 
 #: How long one request may take before the responder counts as not answering, in seconds.
-DEFAULT_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = 5.0
 MAX_RESPONSE_BYTES = 1024 * 1024
 CLOCK_SKEW = timedelta(minutes=5)
+DOWN = "the responder does not answer"
 MAX_AGE_WITHOUT_NEXT_UPDATE = timedelta(hours=1)
 
 
@@ -41,6 +42,12 @@ class OcspAnswer:
     problem: str | None = None
     #: the response as received, when it was proven (pyHanko and the archive reuse it)
     der: bytes | None = field(default=None, repr=False)
+
+    @property
+    def unreachable(self) -> bool:
+        """The responder did not answer at all (down, refused, timed out)."""
+        return self.status is None and self.der is None and bool(
+            self.problem and self.problem.startswith(DOWN))
 
     @property
     def definite(self) -> bool:
@@ -195,5 +202,5 @@ def ask(cert: x509.Certificate, issuer: x509.Certificate, url: str, *,
         data = _post(url, request.public_bytes(serialization.Encoding.DER), timeout)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        return OcspAnswer(url, None, problem=f"the responder does not answer ({reason})")
+        return OcspAnswer(url, None, problem=f"{DOWN} ({reason})")
     return read_response(data, cert, issuer, url, nonce, now or datetime.now(UTC))

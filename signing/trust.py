@@ -100,7 +100,9 @@ class TrustStore:
         """The responder's proven answer for `cert` (asked once per store)."""
         key = (issuer.public_bytes(_DER), cert.serial_number, url)
         if key not in self._ocsp:
-            self._ocsp[key] = ask(cert, issuer, url, timeout=self.ocsp_timeout)
+            down = next((a for a in self._ocsp.values() if a.url == url and a.unreachable), None)
+            # a responder that did not answer is not waited for again in this verification
+            self._ocsp[key] = down or ask(cert, issuer, url, timeout=self.ocsp_timeout)
         return self._ocsp[key]
 
     def ocsp_responses(self) -> list[bytes]:
