@@ -63,6 +63,8 @@ class KeyRing:
         self.keys_dir = Path(settings.keys_dir)
         self.passphrase = settings.key_passphrase.encode("utf-8")
         self.trust_dir = Path(settings.trust_dir or self.keys_dir / "trust")
+        self.revocation_policy: str = settings.revocation_policy
+        self.dev_ocsp_url = settings.dev_ocsp_url
 
     # -- the development CA -------------------------------------------------------------
     def dev_ca(self) -> DevCA:
@@ -78,7 +80,7 @@ class KeyRing:
     def trust_store(self) -> TrustStore:
         if not (self.trust_dir / "roots").exists():
             self.dev_ca()
-        return TrustStore.from_dir(self.trust_dir)
+        return TrustStore.from_dir(self.trust_dir, self.revocation_policy)
 
     def export_roots(self, directory: Path) -> list[Path]:
         """Write the trust roots (and CRLs) a verifier needs, as PEM files."""
@@ -154,7 +156,7 @@ class KeyRing:
         """Issue a development certificate for `org` and record it (caller commits)."""
         identity = self.dev_ca().issue_office(
             common_name_for(org.name), org.email or f"{org.code.lower()}@vanthu.invalid",
-            organisation=org.name)
+            organisation=org.name, ocsp_url=self.dev_ocsp_url)
         return self.store_identity(session, org, identity)
 
     def store_identity(self, session: Session, org: Organisation,

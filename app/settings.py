@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     #: An RFC 3161 timestamp authority (http://…): every copy's signature is timestamped there
     #: (PAdES B-T). None: copies carry only their claimed signing time.
     tsa_url: str | None = None
+    #: Revocation policy of every verification (docs/verification.md "Revocation"):
+    #: `require` a definite answer from OCSP or a CRL is needed, else the check fails;
+    #: `prefer` OCSP when the certificate names a responder (AIA) and it answers, else the
+    #: CRLs, and with no answer at all the check is not checked; `ignore` not checked, nothing
+    #: asked. A revocation before the signing time fails under require and prefer.
+    revocation_policy: Literal["require", "prefer", "ignore"] = "prefer"
+    #: An OCSP responder the development CA names (Authority Information Access) in the office
+    #: certificates it issues from now on. None: they name none (CRLs only).
+    dev_ocsp_url: str | None = None
     #: How long an API token made through the API lives unless its request says otherwise.
     token_lifetime_days: int = 90
     #: Largest accepted upload, in bytes.

@@ -9,6 +9,7 @@ The public API is what `__all__` lists; everything else is internal. Names load 
 - Check one: `verify_chain(pdf, trust, ...)` walks the chain down to the original;
   `verify_pdf` / `verify_file` add what a person reads (notations, signers, notes) and bound
   the work on untrusted input (`Limits`, `InputProblem`).
+- Archive one (PAdES B-LTA): `archive_pdf(pdf, trust, tsa_url)` → `ArchivedPdf`.
 - Results are data: every `Check` has a `CheckCode` and a `Status` (passed, failed, not
   checked).
 
@@ -22,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "VN_TZ",
+    "ArchiveError",
+    "ArchivedPdf",
     "ChainReport",
     "Check",
     "CheckCode",
@@ -36,6 +39,8 @@ __all__ = [
     "OfficeSigner",
     "ParentRef",
     "ResolvedParent",
+    "RevocationAnswer",
+    "RevocationSource",
     "SignedCopy",
     "SignedManifest",
     "SignerRef",
@@ -50,6 +55,7 @@ __all__ = [
     "TokenKey",
     "TrustStore",
     "VerificationReport",
+    "archive_pdf",
     "chains_to_trust",
     "format_stamp_time",
     "generate_key",
@@ -77,6 +83,7 @@ _HOME = {
     "VN_TZ": "timefmt", "format_stamp_time": "timefmt", "iso_vn": "timefmt",
     "parse_iso": "timefmt",
     "Check": "results", "CheckCode": "results", "Status": "results",
+    "RevocationAnswer": "results", "RevocationSource": "results",
     "CopyForm": "manifest_model", "Manifest": "manifest_model", "OfficeRef": "manifest_model",
     "SignerRef": "manifest_model", "SourceKind": "manifest_model", "SourceRef": "manifest_model",
     "sha256_hex": "manifest_model",
@@ -92,12 +99,14 @@ _HOME = {
     "ChainReport": "chain", "ParentRef": "chain", "ResolvedParent": "chain",
     "verify_chain": "chain", "chains_to_trust": "x509check",
     "InputProblem": "pdf_read", "Limits": "pdf_read", "sniff_pdf": "pdf_read",
+    "ArchiveError": "archive", "ArchivedPdf": "archive", "archive_pdf": "archive",
     "LinkView": "report", "VerificationReport": "report",
     "load_trust": "offline", "read_manifest": "offline", "verify_file": "offline",
     "verify_pdf": "offline",
 }
 
 if TYPE_CHECKING:
+    from signing.archive import ArchivedPdf, ArchiveError, archive_pdf
     from signing.ca import DevCA
     from signing.certify import SignedCopy, StampPlace, sign_copy
     from signing.chain import ChainReport, ParentRef, ResolvedParent, verify_chain
@@ -123,7 +132,7 @@ if TYPE_CHECKING:
     from signing.pdf_read import InputProblem, Limits, sniff_pdf
     from signing.pdf_sign import StampText
     from signing.report import LinkView, VerificationReport
-    from signing.results import Check, CheckCode, Status
+    from signing.results import Check, CheckCode, RevocationAnswer, RevocationSource, Status
     from signing.signer import KeySession, OfficeSigner
     from signing.timefmt import VN_TZ, format_stamp_time, iso_vn, parse_iso
     from signing.token import TokenError, TokenIdentity, TokenKey, token_certificates

@@ -14,7 +14,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from signing.identity import SigningIdentity
 from signing.keys import (
@@ -62,6 +62,15 @@ def _name(common_name: str, organisation: str, email: str | None = None) -> x509
     return x509.Name(attrs)
 
 
+def _cn(cert: x509.Certificate) -> str:
+    return str(cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value)
+
+
+def _org(cert: x509.Certificate) -> str:
+    attrs = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    return str(attrs[0].value) if attrs else _cn(cert)
+
+
 def _crl_dp(issuer: str) -> x509.CRLDistributionPoints:
     return x509.CRLDistributionPoints(
         [
@@ -73,6 +82,12 @@ def _crl_dp(issuer: str) -> x509.CRLDistributionPoints:
             )
         ]
     )
+
+
+def _aia_ocsp(url: str) -> x509.AuthorityInformationAccess:
+    return x509.AuthorityInformationAccess([
+        x509.AccessDescription(AuthorityInformationAccessOID.OCSP,
+                               x509.UniformResourceIdentifier(url))])
 
 
 def _key_usage(names: tuple[str, ...], *, ca: bool) -> x509.KeyUsage:
@@ -211,15 +226,18 @@ class DevCA:
         not_before: datetime = DEV_NOT_BEFORE,
         not_after: datetime | None = None,
         key_usage: tuple[str, ...] = SIGNING_KEY_USAGE,
+        ocsp_url: str | None = None,
     ) -> SigningIdentity:
         """Issue an office signing certificate (CN = office name in UTF-8, emailAddress, SAN email).
 
         Default validity: 2019-01-01 plus 15 years, so historical and current signing times fit.
+        `ocsp_url`: an OCSP responder named in the certificate's Authority Information Access
+        (none by default: revocation is then told by the CRLs only).
         """
         key = generate_key(key_type)
         cert = self.certify_office(key.public_key(), office_name, email,
                                    organisation=organisation, not_before=not_before,
-                                   not_after=not_after, key_usage=key_usage)
+                                   not_after=not_after, key_usage=key_usage, ocsp_url=ocsp_url)
         return SigningIdentity(key, cert, [self.intermediate_cert, self.root_cert])
 
     def certify_office(
@@ -232,11 +250,12 @@ class DevCA:
         not_before: datetime = DEV_NOT_BEFORE,
         not_after: datetime | None = None,
         key_usage: tuple[str, ...] = SIGNING_KEY_USAGE,
+        ocsp_url: str | None = None,
     ) -> x509.Certificate:
         """The office certificate for a key made elsewhere (on a token: only its public half
         leaves it), as `issue_office` makes it."""
         not_after = not_after or _plus_years(not_before, 15)
-        return (
+        builder = (
             x509.CertificateBuilder()
             .subject_name(_name(office_name, organisation or office_name, email))
             .issuer_name(self.intermediate_cert.subject)
@@ -257,8 +276,38 @@ class DevCA:
                 critical=False,
             )
             .add_extension(_crl_dp("intermediate"), critical=False)
+        )
+        if ocsp_url:
+            builder = builder.add_extension(_aia_ocsp(ocsp_url), critical=False)
+        return builder.sign(self.intermediate_key, _hash_for(self.intermediate_key))
+
+    def issue_ocsp_responder(self, not_before: datetime, not_after: datetime,
+                             *, key_type: KeyType = DEFAULT_KEY_TYPE) -> SigningIdentity:
+        """A delegated OCSP responder for the intermediate's certificates: extendedKeyUsage
+        id-kp-OCSPSigning, and id-pkix-ocsp-nocheck (its own revocation is not asked)."""
+        key = generate_key(key_type)
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(f"{_cn(self.intermediate_cert)} OCSP Responder",
+                                _org(self.intermediate_cert)))
+            .issuer_name(self.intermediate_cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(not_before)
+            .not_valid_after(not_after)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(_key_usage(("digital_signature",), ca=False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]),
+                           critical=False)
+            .add_extension(x509.OCSPNoCheck(), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                    self.intermediate_key.public_key()),
+                critical=False,
+            )
             .sign(self.intermediate_key, _hash_for(self.intermediate_key))
         )
+        return SigningIdentity(key, cert, [self.intermediate_cert, self.root_cert])
 
     def revoke(self, certificate: x509.Certificate, revoked_at: datetime) -> None:
         """Record a revocation (effective at `revoked_at`) and rewrite the CRLs."""

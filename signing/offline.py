@@ -51,7 +51,7 @@ def read_manifest(data: bytes | str | dict[str, Any]) -> SignedManifest:
 
 
 def load_trust(
-    path: Path, crl_files: Iterable[Path] = (), revocation_mode: str = "soft-fail"
+    path: Path, crl_files: Iterable[Path] = (), revocation_mode: str = "prefer"
 ) -> TrustStore:
     """Trust from a folder: a trust folder (roots/, intermediates/, crls/) or a flat folder of
     PEM/DER files such as `vanthu keys export-roots` writes (self-signed certificates are roots,

@@ -197,4 +197,7 @@ def _link_lines(ln: LinkView) -> list[str]:
     for c in ln.checks:
         state = " (not checked)" if c.status is Status.NOT_CHECKED else ""
         out.append(f"    {MARKS[c.status]} {c.name}{state}: {c.reason}")
+        if c.answers:
+            out.append("      answered by: " + "; ".join(
+                f"{a} (for {a.certificate})" for a in c.answers))
     return out

@@ -51,17 +51,44 @@ class CheckCode(StrEnum):
     FILE = "file"
 
 
+class RevocationSource(StrEnum):
+    """Which kind of source answered a revocation question."""
+
+    OCSP = "OCSP"
+    CRL = "CRL"
+
+
+@dataclass(frozen=True)
+class RevocationAnswer:
+    """Who answered whether one certificate was revoked: an OCSP responder (`where` is its URL)
+    or a CRL (`where` is the CRL issuer's subject); `certificate` is the one asked about."""
+
+    source: RevocationSource
+    where: str
+    certificate: str
+    revoked: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.source.value} {self.where}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source.value, "where": self.where,
+                "certificate": self.certificate, "revoked": self.revoked}
+
+
 @dataclass(frozen=True)
 class Check:
     """One check: its code, its status and a sentence a person can read (why, or a note).
 
-    `signature_field` names the PDF signature a check belongs to when a file has several.
+    `signature_field` names the PDF signature a check belongs to when a file has several;
+    `answers` (revocation only) says which OCSP responder or CRL answered for each certificate.
     """
 
     code: CheckCode
     status: Status
     reason: str
     signature_field: str | None = None
+    answers: tuple[RevocationAnswer, ...] = ()
 
     @classmethod
     def passed(cls, code: CheckCode, reason: str) -> Check:
@@ -90,11 +117,14 @@ class Check:
         return f"{self.signature_field}: {self.code}" if self.signature_field else str(self.code)
 
     def in_field(self, field_name: str) -> Check:
-        return Check(self.code, self.status, self.reason, field_name)
+        return Check(self.code, self.status, self.reason, field_name, self.answers)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "code": self.code.value, "status": self.status.value,
-                "ok": self.ok, "reason": self.reason}
+        out: dict[str, Any] = {"name": self.name, "code": self.code.value,
+                               "status": self.status.value, "ok": self.ok, "reason": self.reason}
+        if self.code is CheckCode.REVOCATION:
+            out["sources"] = [a.to_dict() for a in self.answers]
+        return out
 
 
 def failed(checks: Iterable[Check]) -> list[Check]:

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import serialization
 
 from signing.keys import KeyType, key_type_of
 from signing.signer import ALGORITHMS, certificates_pem
+from signing.x509check import issued_by
 
 if TYPE_CHECKING:
     import pkcs11
@@ -186,11 +187,13 @@ def token_certificates(ref: TokenKey, pin: str, certificate: x509.Certificate | 
 
 
 def issuers_of(leaf: x509.Certificate, pool: list[x509.Certificate]) -> list[x509.Certificate]:
-    """The chain above `leaf` found in `pool`, by subject and issuer names."""
+    """The chain above `leaf` found in `pool`: by names, and each link's signature checked, since
+    two generations of a CA (G1, G2) or two test CAs may share a name but not a key."""
     chain: list[x509.Certificate] = []
     current = leaf
     while current.issuer != current.subject and len(chain) < 8:
-        parent = next((c for c in pool if c.subject == current.issuer and c not in chain), None)
+        parent = next((c for c in pool if c.subject == current.issuer and c not in chain
+                       and issued_by(current, c)), None)
         if parent is None:
             break
         chain.append(parent)

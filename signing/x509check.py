@@ -1,11 +1,11 @@
 """Certificate checks done with `cryptography` only (for manifests, independent of pyHanko).
 
-Path to a configured root, validity at the signing time, CRL revocation, and key usage.
+Path to a configured root, validity at the signing time, revocation (OCSP or CRL, under the
+trust store's policy: signing.revocation), and key usage.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +13,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
 from signing.results import Check, CheckCode
+from signing.revocation import check_revocation
 from signing.timefmt import format_date
 from signing.trust import TrustStore
 
@@ -29,7 +30,7 @@ def _common_name(cert: x509.Certificate) -> str:
     return str(attrs[0].value) if attrs else subject_text(cert)
 
 
-def _issued_by(child: x509.Certificate, parent: x509.Certificate) -> bool:
+def issued_by(child: x509.Certificate, parent: x509.Certificate) -> bool:
     try:
         child.verify_directly_issued_by(parent)
     except (InvalidSignature, ValueError, TypeError):
@@ -60,7 +61,7 @@ def build_path(
     current = leaf
     for _ in range(MAX_DEPTH):
         for root in trust.roots:
-            if current.issuer == root.subject and _issued_by(current, root):
+            if current.issuer == root.subject and issued_by(current, root):
                 path.append(root)
                 return PathResult(
                     Check.passed(CheckCode.CERTIFICATE_PATH,
@@ -74,7 +75,7 @@ def build_path(
                 for c in pool
                 if c.subject == current.issuer
                 and c.subject != current.subject
-                and _issued_by(current, c)
+                and issued_by(current, c)
                 and c not in path
             ),
             None,
@@ -118,43 +119,6 @@ def check_validity(path: list[x509.Certificate], at: datetime) -> Check:
         f"valid from {format_date(leaf.not_valid_before_utc)} to "
         f"{format_date(leaf.not_valid_after_utc)}, which covers {format_date(at)}",
     )
-
-
-def check_revocation(path: list[x509.Certificate], at: datetime, trust: TrustStore) -> Check:
-    """CRL check for each certificate below the root; revoked after `at` passes with a note."""
-    notes: list[str] = []
-    unchecked = False  # a certificate whose issuer has no CRL here (soft-fail)
-    for cert, issuer in itertools.pairwise(path):
-        crls = trust.crls_by(issuer)
-        if not crls:
-            if trust.revocation_mode == "require":
-                return Check.failed(
-                    CheckCode.REVOCATION,
-                    f"no CRL is configured for {_common_name(issuer)}, so the revocation of "
-                    f"{_common_name(cert)} cannot be checked",
-                )
-            notes.append(f"no CRL configured for {_common_name(issuer)}")
-            unchecked = True
-            continue
-        for crl in crls:
-            entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
-            if entry is None:
-                continue
-            when = entry.revocation_date_utc
-            if when <= at:
-                return Check.failed(
-                    CheckCode.REVOCATION,
-                    f"certificate of {_common_name(cert)} revoked on {format_date(when)}, before "
-                    f"the signature was made on {format_date(at)}",
-                )
-            notes.append(
-                f"certificate of {_common_name(cert)} was revoked on {format_date(when)}, after "
-                f"the signature was made on {format_date(at)}, so the signature stays valid"
-            )
-    reason = "; ".join(notes) or "not revoked at the signing time"
-    if unchecked:
-        return Check.not_checked(CheckCode.REVOCATION, reason)
-    return Check.passed(CheckCode.REVOCATION, reason)
 
 
 def check_key_usage(leaf: x509.Certificate) -> Check:

@@ -36,7 +36,7 @@ ess_cert_id_alg = sha256
 """
 
 
-def _tsa_identity(ca: DevCA, directory: Path) -> None:
+def _tsa_identity(ca: DevCA, directory: Path, valid_days: int) -> None:
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder()
@@ -46,7 +46,7 @@ def _tsa_identity(ca: DevCA, directory: Path) -> None:
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=30))
+            .not_valid_after(now + dt.timedelta(days=valid_days))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.TIME_STAMPING]),
                            critical=True)
@@ -62,11 +62,12 @@ def _tsa_identity(ca: DevCA, directory: Path) -> None:
 
 
 @contextmanager
-def local_tsa(ca: DevCA) -> Iterator[str]:
-    """Serve timestamps at the yielded URL while the block runs."""
+def local_tsa(ca: DevCA, valid_days: int = 30) -> Iterator[str]:
+    """Serve timestamps at the yielded URL while the block runs (the TSA's certificate is valid
+    from yesterday for `valid_days`)."""
     with tempfile.TemporaryDirectory(prefix="vanthu-tsa-") as tmp:
         directory = Path(tmp)
-        _tsa_identity(ca, directory)
+        _tsa_identity(ca, directory, valid_days)
         lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):

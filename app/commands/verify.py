@@ -87,8 +87,10 @@ def register(subparsers: Any) -> None:
         help="a source PDF the file does not carry (e.g. the original of a trích sao); repeatable",
     )
     p.add_argument(
-        "--revocation", choices=("soft-fail", "require"), default="soft-fail",
-        help="'require': fail a certificate whose issuer has no CRL (default: pass with a note)",
+        "--revocation", choices=("require", "prefer", "ignore", "soft-fail"), default="prefer",
+        help="revocation policy: 'require' a definite OCSP or CRL answer (else fail); 'prefer' "
+        "(default) OCSP when the certificate names a responder and it answers, else the CRLs, "
+        "not checked when neither answers; 'ignore' do not check; 'soft-fail' = prefer",
     )
     p.add_argument("--max-mb", type=int, default=256, help="refuse inputs larger than this")
     p.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -37,6 +37,14 @@ CHECK_NAMES: dict[CheckCode, str] = {
 }
 
 
+def check_detail(check: Check) -> str:
+    """The check's sentence, and for revocation which source answered (OCSP or CRL)."""
+    if not check.answers:
+        return check.reason
+    sources = "; ".join(f"{a} (chứng thư {a.certificate})" for a in check.answers)
+    return f"{check.reason}. Nguồn trả lời thu hồi: {sources}"
+
+
 def check_label(check: Check) -> str:
     shown = CHECK_NAMES[check.code]
     return f"{check.signature_field}: {shown}" if check.signature_field else shown
@@ -52,7 +60,7 @@ def build_report_data(report: VerificationReport, matches: Sequence[RegisterMatc
     for ln in reversed(report.links):
         signer = ln.signer
         label = "Bản gốc" if ln.role == "original" else LABELS.get(ln.kind or "", "Bản sao")
-        checks = [(check_label(c), c.status, c.reason) for c in ln.checks]
+        checks = [(check_label(c), c.status, check_detail(c)) for c in ln.checks]
         if not ln.available:
             checks.append((CHECK_NAMES[CheckCode.FILE], Status.NOT_CHECKED,
                            f"not inside the file; known only by the sha256 {ln.pdf_sha256} "

@@ -23,6 +23,9 @@ PUBLIC = {
     "verify_chain", "verify_pdf", "verify_file", "verify_manifest", "ChainReport",
     "VerificationReport", "LinkView", "Check", "CheckCode", "Status", "ParentRef",
     "ResolvedParent", "InputProblem", "Limits", "read_manifest", "sniff_pdf",
+    "RevocationSource", "RevocationAnswer",
+    # archiving (PAdES B-LTA)
+    "archive_pdf", "ArchivedPdf", "ArchiveError",
     # Vietnam time
     "VN_TZ", "format_stamp_time", "iso_vn", "parse_iso",
 }

@@ -141,6 +141,12 @@ def test_trust_folder_layout_and_extra_crl(
     code, out, _ = run(capsys, doc, "--roots", roots_only, "--crl", ca.directory / "intermediate.crl.pem")
     assert code == 1
     assert "✗ revocation: " in out and "revoked" in out
+    assert f"answered by: CRL {ca.intermediate_cert.subject.rfc4514_string()}" in out
+    # the policies: require fails without an answer, ignore asks nobody (even with the CRL)
+    assert run(capsys, doc, "--roots", roots_only, "--revocation", "require")[0] == 1
+    code, out, _ = run(capsys, doc, "--roots", roots_only, "--revocation", "ignore",
+                       "--crl", ca.directory / "intermediate.crl.pem")
+    assert code == 0 and "– revocation (not checked): not checked: the revocation policy is" in out
 
 
 def test_bad_inputs_exit_2_with_a_clear_message(

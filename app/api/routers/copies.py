@@ -26,7 +26,15 @@ from app.api.schemas.copies import (
 from app.api.schemas.registers import DocumentOut
 from app.api.uploads import read_pdf
 from app.errors import NotFound
-from app.services import copies, copy_requests, distribution, revocation, scans, verification
+from app.services import (
+    copies,
+    copy_archive,
+    copy_requests,
+    distribution,
+    revocation,
+    scans,
+    verification,
+)
 
 router = APIRouter(tags=["copies"])
 
@@ -104,6 +112,16 @@ def get_copy_pdf(copy_id: PathId, ctx: Ctx, who: Caller) -> Response:
     name = copy.notation.replace("/", "_")
     return Response(ctx.store.get(copy.pdf_sha256), media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+
+
+@router.get("/copies/{copy_id}/archive.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}, **errors(409, 503)},
+            summary="The copy for archiving (PAdES B-LTA): its validation data and a document "
+                    "timestamp added; not stored, no new copy (needs VANTHU_TSA_URL)")
+def get_copy_archive(copy_id: PathId, ctx: Ctx, who: Caller) -> Response:
+    done = copy_archive.archive(ctx, copy_id, who)
+    return Response(done.archived.pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{done.filename}"'})
 
 
 @router.get("/copies/{copy_id}/manifest", response_class=Response,

@@ -7,10 +7,21 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 
+class RevocationSourceOut(BaseModel):
+    source: Literal["OCSP", "CRL"]
+    where: str = Field(description="the OCSP responder's URL, or the CRL issuer's subject",
+                       examples=["http://ocsp.ca.gov.vn/"])
+    certificate: str = Field(description="common name of the certificate asked about")
+    revoked: bool
+
+
 class CheckOut(BaseModel):
     name: str = Field(examples=["integrity"])
     ok: bool
     reason: str = Field(description="why it passed or failed, in plain words")
+    sources: list[RevocationSourceOut] | None = Field(
+        default=None, description="revocation only: which OCSP responder or CRL answered for "
+                                  "each certificate of the path (none: no answer was had)")
 
 
 class SignerOut(BaseModel):
