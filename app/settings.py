@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     storage_sweep_grace_seconds: float = 300.0
     #: How often `vanthu serve` sweeps the store while it runs (0: only at startup).
     storage_sweep_interval_seconds: float = 3600.0
+    #: How often `vanthu serve` signs the audit log's tree head while it runs (also once at
+    #: startup; no new head when the log has not grown; 0: only on request or `vanthu audit sign`).
+    tree_head_interval_seconds: float = 3600.0
 
 
 @lru_cache
