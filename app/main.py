@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from app.api import problems
+from app.api import docs_pages, problems
 from app.api.limits import BodyLimit, NoNul
 from app.api.routers import (
     audit,
@@ -32,10 +32,12 @@ Errors are `application/problem+json` (RFC 9457); a 422 names the field.
 
 def create_app(settings: Settings | None = None, ctx: AppContext | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="vanthu", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(title="vanthu", version="0.1.0", description=DESCRIPTION, docs_url=None,
+                  redoc_url=None)
     app.state.ctx = ctx or AppContext.from_settings(settings)
     readiness.require_ready(app.state.ctx)
     problems.install(app)
+    docs_pages.install(app)  # /docs and /redoc from local files (no CDN)
     for module in (auth, orgs, registers, documents, copies, audit, verification, search, books,
                    intake):
         app.include_router(module.router)
