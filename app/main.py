@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
-from app.api import docs_pages, problems
+from app.api import docs_pages, problems, strict_query
 from app.api.limits import BodyLimit, NoNul
 from app.api.routers import (
     audit,
@@ -33,7 +33,7 @@ Errors are `application/problem+json` (RFC 9457); a 422 names the field.
 def create_app(settings: Settings | None = None, ctx: AppContext | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="vanthu", version="0.1.0", description=DESCRIPTION, docs_url=None,
-                  redoc_url=None)
+                  redoc_url=None, dependencies=[Depends(strict_query.reject_unknown_query)])
     app.state.ctx = ctx or AppContext.from_settings(settings)
     readiness.require_ready(app.state.ctx)
     problems.install(app)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from app.api import cursor
 from app.api.deps import Caller, Ctx
 from app.api.problems import errors
 from app.api.schemas.audit import (
     AuditEventOut,
+    AuditEventPage,
     ConsistencyProofOut,
     InclusionProofOut,
+    LoggedEventOut,
     TreeHeadOut,
 )
 from app.api.schemas.common import MAX_SEQ
-from app.services import tree_heads
+from app.services import audit_events, tree_heads
 
 #: 409: the log does not match its signed heads (it was altered); the detail says where.
 router = APIRouter(prefix="/audit", tags=["audit"], responses=errors(409))
@@ -26,6 +30,30 @@ router = APIRouter(prefix="/audit", tags=["audit"], responses=errors(409))
             summary="The latest signed tree head (signs a fresh one if the log grew)")
 def get_tree_head(ctx: Ctx, who: Caller) -> TreeHeadOut:
     return TreeHeadOut.of(tree_heads.tree_head(ctx, who))
+
+
+@router.get("/events", response_model=AuditEventPage,
+            summary="The log's events, newest first, by action, subject and time (paged)")
+def list_events(
+    ctx: Ctx, who: Caller,
+    action: Annotated[str | None, Query(max_length=60, examples=["arrival.registered"],
+                                        description="one action (docs/audit.md §2)")] = None,
+    subject_type: Annotated[str | None, Query(max_length=40, examples=["copy"])] = None,
+    subject_id: Annotated[str | None, Query(max_length=60)] = None,
+    since: Annotated[datetime | None, Query(
+        description="at or after (with a time zone)", examples=["2020-02-04T00:00:00+07:00"])] = None,
+    until: Annotated[datetime | None, Query(description="at or before (with a time zone)")] = None,
+    cursor_: Annotated[str | None, Query(alias="cursor")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> AuditEventPage:
+    """Auditors and admins list what happened, newest first; each item is the event exactly as
+    hashed into the log, so it can be checked against its leaf (`/audit/events/{seq}`) and a
+    signed tree head (`/audit/proofs/inclusion`)."""
+    items, last = audit_events.list_events(ctx, who, audit_events.EventFilter(
+        action=action, subject_type=subject_type, subject_id=subject_id, since=since,
+        until=until, before_seq=cursor.decode(cursor_), limit=limit))
+    return AuditEventPage(items=[LoggedEventOut.model_validate(i) for i in items],
+                          next_cursor=cursor.encode(last))
 
 
 @router.get("/events/{seq}", response_model=AuditEventOut, summary="One event of the log")

@@ -77,7 +77,11 @@ def list_arrivals(
     issuer: str | None = None, type_code: str | None = None,
     status_: Annotated[ArrivalStatus | None,
                        Query(alias="status")] = None,
-    q: Annotated[str | None, Query(max_length=200, description="text in the title")] = None,
+    q: Annotated[str | None, Query(max_length=200, examples=["ket luan", "160/TB"], description=(
+        "words or a notation, diacritics-insensitive, matched as /search matches them "
+        "(every word a prefix, numbers exact), or a piece of the title"))] = None,
+    number: Annotated[int | None, Query(ge=1, le=10_000_000, examples=[565],
+                                        description="the số đến")] = None,
     deadline_before: Annotated[date | None, Query(
         description="hạn giải quyết before this day")] = None,
     overdue: Annotated[bool, Query(
@@ -87,7 +91,8 @@ def list_arrivals(
 ) -> ArrivalPage:
     items, last = arrivals.list_for(ctx, who, code, arrivals.ArrivalFilter(
         date_from=date_from, date_to=date_to, year=year, issuer_code=issuer,
-        type_code=type_code, status=status_, text=q, deadline_before=deadline_before,
+        type_code=type_code, status=status_, text=q, number=number,
+        deadline_before=deadline_before,
         overdue_on=deadlines.today(ctx) if overdue else None, after_id=cursor.decode(cursor_),
         limit=limit))
     return ArrivalPage(items=[ArrivalOut.model_validate(a) for a in items], next_cursor=cursor.encode(last))
