@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
-from app.api import docs_pages, problems, strict_query
+from app.api import docs_pages, examples, problems, strict_query
 from app.api.limits import BodyLimit, NoNul
 from app.api.routers import (
     audit,
@@ -42,11 +42,13 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
                    intake):
         app.include_router(module.router)
 
-    @app.get("/health", tags=["service"])
+    @app.get("/health", summary="Is the service up", tags=["service"])
     def health() -> dict[str, str]:
+        """200 with `{"status": "ok"}` while the service answers; no token needed."""
         return {"status": "ok"}
 
     problems.document(app)
+    examples.install(app)  # request examples in /openapi.json
     app.add_middleware(BodyLimit, json_limit=settings.max_json_bytes,
                        upload_limit=settings.max_upload_bytes)
     app.add_middleware(NoNul)

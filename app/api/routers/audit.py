@@ -29,6 +29,9 @@ router = APIRouter(prefix="/audit", tags=["audit"], responses=errors(409))
 @router.get("/tree-head", response_model=TreeHeadOut,
             summary="The latest signed tree head (signs a fresh one if the log grew)")
 def get_tree_head(ctx: Ctx, who: Caller) -> TreeHeadOut:
+    """RFC 6962 signed tree head of the audit log. If the log grew since the last head, a new one is
+    signed first; `vanthu serve` also signs on a schedule (VANTHU_TREE_HEAD_INTERVAL_SECONDS).
+    Auditors and admins."""
     return TreeHeadOut.of(tree_heads.tree_head(ctx, who))
 
 
@@ -58,6 +61,8 @@ def list_events(
 
 @router.get("/events/{seq}", response_model=AuditEventOut, summary="One event of the log")
 def get_event(seq: Annotated[int, Path(ge=0, le=MAX_SEQ)], ctx: Ctx, who: Caller) -> AuditEventOut:
+    """The event as hashed, its RFC 8785 canonical text and the log's leaf hash for it. Auditors and
+    admins."""
     return AuditEventOut.of(tree_heads.entry(ctx, who, seq))
 
 
@@ -68,6 +73,8 @@ def get_inclusion_proof(
     seq: Annotated[int, Query(ge=0, le=MAX_SEQ, description="the event's number (leaf index)")],
     tree_size: Annotated[int, Query(ge=1, le=MAX_SEQ, description="size of a signed tree head")],
 ) -> InclusionProofOut:
+    """RFC 6962 §2.1.1 audit path proving event `seq` is in the tree of the first `tree_size` events
+    (use the size of a signed head you hold)."""
     return InclusionProofOut.of(tree_heads.inclusion(ctx, who, seq, tree_size))
 
 
@@ -78,6 +85,8 @@ def get_consistency_proof(
     first: Annotated[int, Query(ge=0, le=MAX_SEQ, description="the older tree size")],
     second: Annotated[int, Query(ge=0, le=MAX_SEQ, description="the newer tree size")],
 ) -> ConsistencyProofOut:
+    """RFC 6962 §2.1.2 proof that the tree of `first` events is a prefix of the tree of `second`
+    events: the log was only appended to."""
     return ConsistencyProofOut.of(tree_heads.consistency(ctx, who, first, second))
 
 
@@ -85,5 +94,6 @@ def get_consistency_proof(
             responses={200: {"content": {"application/x-pem-file": {}}}},
             summary="The log key's public key (SubjectPublicKeyInfo PEM)")
 def get_log_key(ctx: Ctx, who: Caller) -> Response:
+    """The public key that signs the tree heads, to check them without trusting the service."""
     return Response(tree_heads.log_public_pem(ctx, who), media_type="application/x-pem-file",
                     headers={"Content-Disposition": 'attachment; filename="log.pub.pem"'})
