@@ -34,7 +34,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     ctx = AppContext.from_settings(get_settings())
     try:
-        report = load_demo(ctx)
+        report = load_demo(ctx, people_only=args.people_only)
     finally:
         ctx.db.dispose()
     print(report)
@@ -56,8 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=serve_command.serve)
 
     sub.add_parser("migrate", help="alembic upgrade head").set_defaults(handler=_migrate)
-    sub.add_parser("demo", help="load the seed's chain (idempotent) and print tokens").set_defaults(
-        handler=_demo)
+    demo = sub.add_parser("demo", help="load the seed's chain (idempotent) and print tokens")
+    demo.add_argument("--people-only", action="store_true",
+                      help="only the organisations, people and tokens: empty registers (the "
+                           "walk-through of docs/api.md)")
+    demo.set_defaults(handler=_demo)
     audit_commands.register(sub)
     copies_commands.register(sub)
     keys_commands.register(sub)

@@ -29,7 +29,7 @@ from app.api.schemas.registers import (
     InboxRegisterIn,
     SeriesOut,
 )
-from app.api.uploads import read_pdf
+from app.api.uploads import read_bytes, read_pdf
 from app.domain.numbering import RegisterKind
 from app.errors import Invalid
 from app.services import arrivals, corrections, deadlines, dispatches, registers
@@ -65,12 +65,20 @@ def register_arrival(code: str, body: ArrivalIn, ctx: Ctx, who: Caller) -> Arriv
              summary="Register an incoming document with its PDF (multipart)")
 def register_arrival_with_file(
     code: str, ctx: Ctx, who: Caller,
-    metadata: Annotated[str, Form(description="the ArrivalIn JSON")],
+    metadata: Annotated[str | UploadFile, Form(
+        description="the ArrivalIn JSON, as a field (`-F 'metadata=<arrival.json'`) or a file "
+                    "part (`-F metadata=@arrival.json`)")],
     file: Annotated[UploadFile, File(description="the document's PDF")],
 ) -> ArrivalOut:
     """The same as `POST /orgs/{code}/arrivals`, with the document's PDF: the JSON goes in the
     `metadata` form field, the PDF in `file` (a non-PDF is 415, a file above
     VANTHU_MAX_UPLOAD_BYTES 413)."""
+    if not isinstance(metadata, str):  # sent as a file part
+        raw = read_bytes(metadata, ctx.settings.max_json_bytes, "metadata")
+        try:
+            metadata = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise Invalid("metadata is not UTF-8 text", field="metadata") from exc
     body = _parse_metadata(metadata)
     pdf = read_pdf(ctx, file)
     return ArrivalOut.model_validate(arrivals.register(ctx, who, code, body, pdf))
