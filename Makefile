@@ -1,4 +1,5 @@
-# vanthu: `make run` (set up and serve on 127.0.0.1:8000) and `make test`.
+# vanthu: `make run` (set up and serve on 127.0.0.1:8000; `make run PORT=8001 HOST=0.0.0.0`) and
+# `make test`.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -35,7 +36,7 @@ demo: migrate
 	$(BIN)/vanthu demo
 
 run: demo
-	$(BIN)/vanthu serve --host 127.0.0.1 --port $(or $(PORT),8000)
+	$(BIN)/vanthu serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
 
 test: install tools test-sqlite test-postgres
 

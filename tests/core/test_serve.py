@@ -98,3 +98,16 @@ def test_serve_signs_tree_heads_on_a_schedule(tmp_path: Path) -> None:
         assert _wait_for_head(url, grown)[-1] == grown  # the next round signs the grown log
     finally:
         service.stop()
+
+
+def test_make_run_serves_on_the_port_given() -> None:
+    from tests.tooling import require_tool
+
+    make = require_tool("make")
+    for args, served in (([], "--host 127.0.0.1 --port 8000"),
+                         (["PORT=8001"], "--host 127.0.0.1 --port 8001"),
+                         (["PORT=8002", "HOST=0.0.0.0"], "--host 0.0.0.0 --port 8002")):
+        done = subprocess.run([make, "-n", "run", *args], cwd=ROOT, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().splitlines()[-1] == f".venv/bin/vanthu serve {served}"
