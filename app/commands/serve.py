@@ -48,8 +48,9 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def sign_tree_head_now() -> None:
-    """Sign the log's current head (no new row if the log has not grown since the last)."""
+def sign_tree_head_now(last_size: int | None = None) -> int | None:
+    """Sign the log's current head (no new row if the log has not grown since the last); says so
+    when the size differs from `last_size`. Returns the signed size (None if refused)."""
     from app.context import AppContext
     from app.errors import AppError
     from app.services.tree_heads import sign_head
@@ -60,10 +61,12 @@ def sign_tree_head_now() -> None:
         sth = sign_head(ctx)
     except AppError as exc:  # the log no longer extends its last signed head: say it loudly
         print(f"vanthu serve: tree head not signed: {exc.detail}", file=sys.stderr)
-        return
+        return None
     finally:
         ctx.db.dispose()
-    print(f"vanthu serve: tree head signed at size {sth.tree_size}", file=sys.stderr)
+    if sth.tree_size != last_size:
+        print(f"vanthu serve: tree head signed at size {sth.tree_size}", file=sys.stderr)
+    return sth.tree_size
 
 
 def start_periodic_tree_heads() -> threading.Thread | None:
@@ -76,9 +79,10 @@ def start_periodic_tree_heads() -> threading.Thread | None:
         return None
 
     def loop() -> None:
+        size: int | None = None
         while True:
             try:
-                sign_tree_head_now()
+                size = sign_tree_head_now(size)
             except (SQLAlchemyError, OSError) as exc:
                 print(f"vanthu serve: tree head signing failed: {exc}", file=sys.stderr)
             time.sleep(interval)
