@@ -1,4 +1,5 @@
-# vanthu: `make run` (set up and serve on 127.0.0.1:8000) and `make test`.
+# vanthu: `make run` (set up and serve on 127.0.0.1:8000; `make run PORT=8001 HOST=0.0.0.0`) and
+# `make test`.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -6,10 +7,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests check our output with (pdfsig, pdftotext, certutil), the fonts we
-# render with, PostgreSQL for the second test pass, and SoftHSM2 (a PKCS#11 token) with
-# OpenSC's pkcs11-tool for office keys on a token.
+# render with, PostgreSQL for the second test pass, SoftHSM2 (a PKCS#11 token) with OpenSC's
+# pkcs11-tool for office keys on a token, and Chromium for the browser tests.
 DEBS := poppler-utils libnss3-tools fonts-liberation2 openssl postgresql postgresql-contrib \
-	softhsm2 opensc
+	softhsm2 opensc chromium chromium-driver
 
 .PHONY: install tools migrate demo run test test-sqlite test-postgres bench lint typecheck clean
 
@@ -36,7 +37,7 @@ demo: migrate
 	$(BIN)/vanthu demo
 
 run: demo
-	$(BIN)/vanthu serve --host 127.0.0.1 --port $(or $(PORT),8000)
+	$(BIN)/vanthu serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
 
 test: install tools test-sqlite test-postgres
 

@@ -12,31 +12,12 @@ from app.commands import copies as copies_commands
 from app.commands import init as init_command
 from app.commands import intake as intake_command
 from app.commands import keys as keys_commands
+from app.commands import serve as serve_command
 from app.commands import storage as storage_commands
 from app.commands import verify as verify_command
 from app.settings import get_settings
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from app.context import AppContext
-    from app.services import readiness
-
-    try:
-        readiness.require_ready(AppContext.from_settings(get_settings()))
-    except readiness.NotReady as exc:
-        print(f"vanthu serve: {exc}", file=sys.stderr)
-        return 2
-
-    if not args.no_sweep:  # files a crash left between storing and committing
-        storage_commands.startup_sweep()
-        storage_commands.start_periodic_sweep()
-    uvicorn.run("app.asgi:app", host=args.host, port=args.port, workers=args.workers,
-                log_level="info")
-    return 0
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -53,7 +34,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     ctx = AppContext.from_settings(get_settings())
     try:
-        report = load_demo(ctx)
+        report = load_demo(ctx, people_only=args.people_only)
     finally:
         ctx.db.dispose()
     print(report)
@@ -64,18 +45,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vanthu", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="serve the API (OpenAPI docs at /docs)")
+    serve = sub.add_parser("serve", help="serve the API (OpenAPI docs at /docs); binds the port "
+                                            "before it touches the store")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--no-sweep", action="store_true",
                        help="do not remove unreferenced stored files (at startup and then "
                             "periodically)")
-    serve.set_defaults(handler=_serve)
+    serve.set_defaults(handler=serve_command.serve)
 
     sub.add_parser("migrate", help="alembic upgrade head").set_defaults(handler=_migrate)
-    sub.add_parser("demo", help="load the seed's chain (idempotent) and print tokens").set_defaults(
-        handler=_demo)
+    demo = sub.add_parser("demo", help="load the seed's chain (idempotent) and print tokens")
+    demo.add_argument("--people-only", action="store_true",
+                      help="only the organisations, people and tokens: empty registers (the "
+                           "walk-through of docs/api.md)")
+    demo.set_defaults(handler=_demo)
     audit_commands.register(sub)
     copies_commands.register(sub)
     keys_commands.register(sub)

@@ -208,8 +208,10 @@ def _issue_seed_copies(ctx: AppContext) -> None:
             signer_title="CHÁNH VĂN PHÒNG", signer_name="Nguyễn Khắc Trung"))
 
 
-def load_demo(ctx: AppContext) -> str:
-    """Load the demo once; later runs change nothing and print the same tokens."""
+def load_demo(ctx: AppContext, *, people_only: bool = False) -> str:
+    """Load the demo once; later runs change nothing and print the same tokens. With
+    `people_only`, only the organisations, people and tokens: empty registers, for the
+    walk-through of docs/api.md."""
     token_file = Path(ctx.settings.keys_dir) / "demo-tokens.json"
     with ctx.reading() as s:
         present = s.scalar(select(Organisation.id).where(Organisation.code == "VPTU"))
@@ -218,10 +220,13 @@ def load_demo(ctx: AppContext) -> str:
         token_file.parent.mkdir(parents=True, exist_ok=True)
         token_file.write_text(json.dumps(issued, indent=2))
         token_file.chmod(0o600)
-        _register_seed_arrivals_vptu(ctx)
-        _issue_seed_copies(ctx)
-        _register_seed_arrival(ctx, "clerk_tttu", "TTTU", 951, "2020-02-11T09:00:00", None)
-        status = "demo data loaded"
+        if people_only:
+            status = "demo organisations and people loaded; the registers are empty"
+        else:
+            _register_seed_arrivals_vptu(ctx)
+            _issue_seed_copies(ctx)
+            _register_seed_arrival(ctx, "clerk_tttu", "TTTU", 951, "2020-02-11T09:00:00", None)
+            status = "demo data loaded"
     else:
         issued = json.loads(token_file.read_text()) if token_file.exists() else {}
         status = "demo data already present: nothing changed"

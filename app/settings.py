@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     #: PKCS#11 modules (paths, ':'-separated) that POST /orgs/{code}/keys/pkcs11 may name;
     #: `vanthu keys pkcs11`, run by the operator, may name any.
     pkcs11_modules: str = ""
+    #: How often `vanthu serve` signs the audit log's tree head while it runs (also once at
+    #: startup; no new head when the log has not grown; 0: only on request or `vanthu audit sign`).
+    tree_head_interval_seconds: float = 3600.0
 
     @model_validator(mode="after")
     def _s3_named(self) -> Settings:

@@ -25,6 +25,8 @@ TOOL_PACKAGES = {
     "certutil": "libnss3-tools",
     "softhsm2-util": "softhsm2",
     "pkcs11-tool": "opensc",
+    "chromium": "chromium",
+    "chromedriver": "chromium-driver",
 }
 
 

@@ -43,3 +43,15 @@ def tsquery(query: str) -> str | None:
     if not terms:
         return None
     return " & ".join(t if t.isdigit() else f"{t}:*" for t in terms)
+
+
+def matches(query: str, text: str) -> bool:
+    """Whether `text` holds every token of `query` as the search box matches them: words as
+    prefixes, numbers exactly ("160/TB" matches "160-TB/TW", "ket luan" matches "Kết luận")."""
+    wanted = tokens(query)[:MAX_QUERY_TOKENS]
+    if not wanted:
+        return False
+    have = tokens(text)
+    numbers = set(have)
+    return all(t in numbers if t.isdigit() else any(h.startswith(t) for h in have)
+               for t in wanted)

@@ -41,6 +41,7 @@ from app.domain.fields import (
 )
 from app.domain.numbering import RegisterKind
 from app.domain.register_period import check_not_future_time, check_open_series, is_late
+from app.domain.search_text import matches
 from app.domain.statuses import ArrivalStatus, InboxStatus
 from app.domain.text import fold
 from app.errors import Conflict, Invalid, NotFound
@@ -273,7 +274,8 @@ class ArrivalFilter:
     issuer_code: str | None = None
     type_code: str | None = None
     status: str | None = None
-    text: str | None = None
+    text: str | None = None  # in the notation or the title (as /search matches), or the title
+    number: int | None = None  # số đến
     year: int | None = None
     deadline_before: date | None = None  # hạn giải quyết strictly before this day
     overdue_on: date | None = None  # not done and the deadline passed before this day
@@ -287,6 +289,7 @@ def _filters(f: ArrivalFilter) -> tuple[StatementFilter | None, ...]:
     return (Since(Arrival.received_on, f.date_from), Until(Arrival.received_on, f.date_to),
             InYear(Arrival.received_on, f.year), Equals(Organisation.code, f.issuer_code),
             Equals(Document.type_code, f.type_code), Equals(Arrival.status, f.status),
+            Equals(Arrival.arrival_number, f.number),
             Before(Arrival.deadline, f.deadline_before), overdue)
 
 
@@ -301,9 +304,11 @@ def list_for(ctx: AppContext, who: Principal, org_code: str,
                       .options(*ARRIVAL_LOADS),
                       InOrganisation(Arrival, org.id), VisibleTo(who.visible_levels()),
                       *_filters(f))
-        needle = fold(f.text) if f.text else None
-        # Title text is matched diacritics-insensitively in Python, batch after batch.
-        keep = None if needle is None else (lambda a: needle in fold(a.document.title))
+        # Matched diacritics-insensitively in Python, batch after batch: the notation and title
+        # by the search box's tokens ("160/TB", "ket luan 62"), or a piece of the title.
+        text = f.text
+        keep = None if not text else (lambda a: fold(text) in fold(a.document.title) or matches(
+            text, f"{a.document.notation or ''} {a.document.title}"))
         return KeysetPage(Arrival.id, f.after_id, f.limit).read(s, query, keep)
 
 

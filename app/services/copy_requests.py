@@ -188,7 +188,7 @@ def create(ctx: AppContext, who: Principal, org_code: str, data: CopyRequestIn) 
             organisation_id=org.id, requested_by=who.user_id,
             requesting_unit=data.requesting_unit, document_id=source.document.id,
             parent_copy_id=None if source.parent is None else source.parent.id,
-            kind=data.kind.value, pages=data.pages, excerpt=data.excerpt,
+            kind=data.kind.value, pages=data.pages or None, excerpt=data.excerpt,
             reason=data.reason.strip(), source_sha256=source.sha256 if source.parent is None
             else None,
             recipients=[{"org_code": None if o is None else o.code, "name": name}

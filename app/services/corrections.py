@@ -49,6 +49,17 @@ def _require_reason(reason: str) -> None:
         raise Invalid(problem, field="reason")
 
 
+#: Fields a correction may change but never empty (a register line always has them).
+_KEPT = ("notation", "issued_on", "title", "issuer_code", "received_at")
+
+
+def _require_kept(values: dict[str, Any]) -> None:
+    for name in _KEPT:
+        if name in values and values[name] is None:
+            raise Invalid(f"{name} cannot be removed by a correction: give its right value",
+                          field=name)
+
+
 def _copies_of(session: Session, doc_id: int) -> list[CertifiedCopy]:
     return list(session.scalars(select(CertifiedCopy).where(
         CertifiedCopy.document_id == doc_id).order_by(CertifiedCopy.id)))
@@ -198,6 +209,7 @@ def correct_arrival(ctx: AppContext, who: Principal, arrival_id: int,
                     data: Correction) -> Arrival:
     """Correct a line of the incoming register; nothing changes unless everything does."""
     _require_reason(data.reason)
+    _require_kept(data.values)
     with ctx.unit_of_work() as work:
         s = work.session
         arrival = arrivals.load(s, arrival_id)
@@ -286,6 +298,7 @@ def _check_issue_date(ctx: AppContext, dispatch: Dispatch, issued_on: date) -> N
 def correct_dispatch(ctx: AppContext, who: Principal, dispatch_id: int,
                      data: Correction) -> Dispatch:
     _require_reason(data.reason)
+    _require_kept(data.values)
     with ctx.unit_of_work() as work:
         s = work.session
         dispatch = dispatches.load(s, dispatch_id)

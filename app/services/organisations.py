@@ -112,11 +112,19 @@ def create(ctx: AppContext, who: Principal, data: dict[str, Any]) -> Organisatio
     return org
 
 
+#: Fields every organisation has: a change gives a value, never null.
+_REQUIRED = ("name", "family", "external", "dispatch_per_type")
+
+
 def update(ctx: AppContext, who: Principal, code: str, changes: dict[str, Any]) -> Organisation:
     with ctx.unit_of_work() as work:
         s = work.session
         org = get_by_code(s, code)
         require_manager_of(s, who, org)
+        for name in _REQUIRED:
+            if name in changes and changes[name] is None:
+                raise Invalid(f"{name} cannot be removed: give its new value, or leave it out",
+                              field=name)
         before = snapshot(org)
         if "parent_code" in changes:
             parent = _resolve_parent(s, changes.pop("parent_code"))

@@ -10,7 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, Float, Integer, and_, exists, literal, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Integer,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql import Select
 
@@ -80,6 +92,40 @@ def _hits(session: Session, query: str) -> Select[tuple[int, float]] | None:
     return select(hits.c.document_id, hits.c.score)
 
 
+#: Score of a document found by its entry's number (số đến, số đi, a copy's number): ranked
+#: above every text match (bm25 and the negated ts_rank are both above -1).
+NUMBER_SCORE = -1.0e9
+
+
+def _number_hits(query: str, orgs: set[int]) -> Select[tuple[int, float]] | None:
+    """(document_id, score) of documents with an entry numbered `query` in a register of
+    `orgs`, when the query is a bare number: a clerk finds an arrival by its số đến ("565")."""
+    raw = query.strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        return None
+    number, score = int(raw), literal(NUMBER_SCORE, Float).label("score")
+    numbered = union_all(
+        select(Arrival.document_id.label("document_id"), score)
+        .where(Arrival.arrival_number == number, Arrival.organisation_id.in_(orgs)),
+        select(Dispatch.document_id, score)
+        .where(Dispatch.number == number, Dispatch.organisation_id.in_(orgs)),
+        select(CertifiedCopy.document_id, score)
+        .where(CertifiedCopy.number == number, CertifiedCopy.organisation_id.in_(orgs))
+    ).subquery("numbered")
+    return select(numbered.c.document_id, numbered.c.score)
+
+
+def _matches(session: Session, query: str, orgs: set[int]) -> Select[tuple[int, float]] | None:
+    """Text matches and, for a bare number, entries of that number: one row per document, its
+    best score."""
+    text_hits, number_hits = _hits(session, query), _number_hits(query, orgs)
+    if number_hits is None:
+        return text_hits
+    both = (number_hits if text_hits is None else union_all(text_hits, number_hits)).subquery("m")
+    return select(both.c.document_id, func.min(both.c.score).label("score")).group_by(
+        both.c.document_id)
+
+
 def _in_registers(flt: SearchFilter, orgs: set[int]) -> ColumnElement[bool]:
     """The document is in a register of `orgs`: the one asked for (the incoming one when the
     filter is a status), else any of the three."""
@@ -123,7 +169,7 @@ def search(ctx: AppContext, who: Principal, flt: SearchFilter, *,
         if flt.org_code is not None:
             org_id = s.scalar(select(Organisation.id).where(Organisation.code == flt.org_code))
             orgs = orgs & ({org_id} if org_id is not None else set())
-        hits = _hits(s, flt.text) if flt.text and flt.text.strip() else None
+        hits = _matches(s, flt.text, orgs) if flt.text and flt.text.strip() else None
         if flt.text and flt.text.strip() and hits is None:
             raise Invalid("the search text has no letters or digits", field="q")
         if hits is not None:

@@ -219,3 +219,19 @@ def test_an_outgoing_document_its_recipient_registered_is_neither_rewritten_nor_
     assert r.status_code == 200, r.text
     r = client.post(f"/dispatches/{d['id']}/cancel", headers=h, json={"reason": "cấp nhầm số"})
     assert r.status_code == 409
+
+
+def test_a_correction_cannot_empty_a_field_every_line_has(client: Any, world: Any) -> None:
+    h = world.auth("clerk_vptu")
+    a = arrive(client, world)
+    out = client.post("/orgs/VPTU/dispatches", headers=h, json={
+        "type_code": "TB", "title": "Thông báo", "issued_on": "2020-03-02"})
+    assert out.status_code == 201, out.text
+    for url, field in ((f"/arrivals/{a['id']}/corrections", "title"),
+                       (f"/arrivals/{a['id']}/corrections", "received_at"),
+                       (f"/dispatches/{out.json()['id']}/corrections", "issued_on")):
+        r = client.post(url, headers=h, json={"reason": "sai ngày văn bản", field: None})
+        assert r.status_code == 422, r.text
+        assert r.json()["field"] == field
+        assert r.json()["detail"] == (f"{field} cannot be removed by a correction: give its "
+                                      "right value")

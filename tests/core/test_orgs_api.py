@@ -44,3 +44,13 @@ def test_names_with_control_or_bidi_characters_are_refused(client: Any, world: A
     r = client.post("/orgs", headers=world.auth("admin"), json={
         "code": "EVIL", "name": "Văn phòng\u202e", "family": "party", "parent_code": "TUDN"})
     assert r.status_code == 422 and r.json()["field"] == "name"
+
+
+def test_a_patch_cannot_null_a_field_every_organisation_has(client: Any, world: Any) -> None:
+    admin = world.auth("admin")
+    for field in ("name", "family", "external", "dispatch_per_type"):
+        r = client.patch("/orgs/VPTU", headers=admin, json={field: None, "place_name": "Gia Nghĩa"})
+        assert r.status_code == 422, r.text
+        assert r.json()["field"] == field
+        assert r.json()["detail"] == f"{field} cannot be removed: give its new value, or leave it out"
+    assert client.get("/orgs/VPTU", headers=admin).json()["place_name"] != "Gia Nghĩa"

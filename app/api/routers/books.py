@@ -63,6 +63,8 @@ def register_book(
     date_to: date | None = None,
     volume: Annotated[int, Query(ge=1, le=9999, description="quyển số")] = 1,
 ) -> StreamingResponse:
+    """The register of a year or term as the printed book: PDF (`format=pdf`) or CSV, with cancelled
+    lines marked."""
     book = register_books.open_book(ctx, who, code, BookQuery(
         kind=RegisterKind(kind), year=year, term=term, date_from=date_from, date_to=date_to,
         volume=volume))
@@ -97,6 +99,8 @@ def deadline_report(
     soon_days: Annotated[int, Query(ge=0, le=366)] = 3,
     format_: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
 ) -> DeadlineReportOut | Response:
+    """Arrivals not done whose deadline has passed or falls within the next days, grouped by the
+    unit they were routed to."""
     rep = deadlines.report(ctx, who, code, on=on, soon_days=soon_days)
     if format_ == "csv":
         return Response(deadlines.report_csv(rep), media_type=CSV_TYPE,

@@ -42,10 +42,13 @@ router = APIRouter(tags=["copies"])
 @router.post("/orgs/{code}/copy-requests", status_code=status.HTTP_201_CREATED,
              response_model=CopyRequestOut, summary="Ask the office for a certified copy")
 def request_copy(code: str, body: CopyRequestIn, ctx: Ctx, who: Caller) -> CopyRequestOut:
+    """Đề nghị sao: a department asks for a sao y, sao lục or trích sao of a document (or of a copy
+    received) with the reason and the recipients; a clerk or the head approves or refuses."""
     return CopyRequestOut.model_validate(copy_requests.create(ctx, who, code, body))
 
 
-@router.get("/orgs/{code}/copy-requests", response_model=CopyRequestPage)
+@router.get("/orgs/{code}/copy-requests",
+            summary="The office's copy requests", response_model=CopyRequestPage)
 def list_copy_requests(
     code: str, ctx: Ctx, who: Caller,
     status_: Annotated[CopyRequestStatus | None,
@@ -56,6 +59,7 @@ def list_copy_requests(
     cursor_: Annotated[str | None, Query(alias="cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> CopyRequestPage:
+    """Requests by status (pending, approved, refused), newest first."""
     items, last = copy_requests.list_for(ctx, who, code, copy_requests.RequestFilter(
         status=status_, kind=kind, document_id=document_id, requested_by=requested_by,
         created_from=created_from, created_to=created_to),
@@ -64,8 +68,9 @@ def list_copy_requests(
                            next_cursor=cursor.encode(last))
 
 
-@router.get("/copy-requests/{request_id}", response_model=CopyRequestOut)
+@router.get("/copy-requests/{request_id}", summary="One copy request", response_model=CopyRequestOut)
 def get_copy_request(request_id: PathId, ctx: Ctx, who: Caller) -> CopyRequestOut:
+    """The request with its kind, source, reason, recipients and outcome."""
     return CopyRequestOut.model_validate(copy_requests.get(ctx, who, request_id))
 
 
@@ -73,12 +78,17 @@ def get_copy_request(request_id: PathId, ctx: Ctx, who: Caller) -> CopyRequestOu
              response_model=CopyOut, responses=errors(409, 503, 507),
              summary="Approve a request: the copy is numbered, signed and sent, or nothing happens")
 def approve_copy_request(request_id: PathId, body: ApproveIn, ctx: Ctx, who: Caller) -> CopyOut:
+    """The copy gets the next number of the office's copy register (`397-BS/VPTU`), is rendered with
+    its copy block, signed (PAdES), stored and delivered to in-system recipients in one step; any
+    failure leaves nothing behind."""
     return CopyOut.model_validate(copies.approve(ctx, who, request_id, body))
 
 
-@router.post("/copy-requests/{request_id}/refuse", response_model=CopyRequestOut,
+@router.post("/copy-requests/{request_id}/refuse",
+             summary="Refuse a copy request, with a reason", response_model=CopyRequestOut,
              responses=errors(409))
 def refuse_copy_request(request_id: PathId, body: RefuseIn, ctx: Ctx, who: Caller) -> CopyRequestOut:
+    """The request is closed as refused; the reason is kept and shown to the asker."""
     return CopyRequestOut.model_validate(copy_requests.refuse(ctx, who, request_id, body.reason))
 
 
@@ -88,13 +98,16 @@ def list_copies(code: str, ctx: Ctx, who: Caller, year: QueryYear = None,
                 document_id: QueryId = None,
                 cursor_: Annotated[str | None, Query(alias="cursor")] = None,
                 limit: Annotated[int, Query(ge=1, le=500)] = 50) -> CopyPage:
+    """Certified copies issued by this office, with their numbers and notations, paged."""
     items, last = copies.list_for(ctx, who, code, year=year, document_id=document_id,
                                   after_id=cursor.decode(cursor_), limit=limit)
     return CopyPage(items=[CopyOut.model_validate(c) for c in items], next_cursor=cursor.encode(last))
 
 
-@router.get("/copies/{copy_id}", response_model=CopyOut)
+@router.get("/copies/{copy_id}", summary="One certified copy", response_model=CopyOut)
 def get_copy(copy_id: PathId, ctx: Ctx, who: Caller) -> CopyOut:
+    """The copy's number, notation, kind, source, recipients and signing time, with links to its PDF
+    and manifest."""
     return CopyOut.model_validate(copies.get(ctx, who, copy_id))
 
 
@@ -102,12 +115,16 @@ def get_copy(copy_id: PathId, ctx: Ctx, who: Caller) -> CopyOut:
              summary="Revoke (thu hồi) a copy issued in error: every verification then reports "
                      "it, and the copies made from it, REVOKED")
 def revoke_copy(copy_id: PathId, body: RevokeIn, ctx: Ctx, who: Caller) -> CopyOut:
+    """Thu hồi: with a reason; the copy stays on record and every verification of it, or of a copy
+    made from it, reports REVOKED."""
     return CopyOut.model_validate(revocation.revoke(ctx, who, copy_id, body.reason))
 
 
-@router.get("/copies/{copy_id}/pdf", response_class=Response,
+@router.get("/copies/{copy_id}/pdf", summary="The copy's signed PDF", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
 def get_copy_pdf(copy_id: PathId, ctx: Ctx, who: Caller) -> Response:
+    """The certified copy as issued: the source's pages with the copy block, signed by the office's
+    key."""
     copy = copies.get(ctx, who, copy_id)
     name = copy.notation.replace("/", "_")
     return Response(ctx.store.get(copy.pdf_sha256), media_type="application/pdf",
@@ -128,6 +145,8 @@ def get_copy_archive(copy_id: PathId, ctx: Ctx, who: Caller) -> Response:
             responses={200: {"content": {"application/json": {}}}},
             summary="The signed manifest envelope (vanthu.signed-manifest/1)")
 def get_copy_manifest(copy_id: PathId, ctx: Ctx, who: Caller) -> Response:
+    """The JSON envelope signed with the copy, linking it to its source by SHA-256: what an offline
+    verifier checks (docs/signing.md)."""
     copy = copies.get(ctx, who, copy_id)
     if copy.envelope_sha256 is None:
         raise NotFound(f"no stored manifest for {copy.notation}")
@@ -140,6 +159,8 @@ def get_copy_manifest(copy_id: PathId, ctx: Ctx, who: Caller) -> Response:
 def verify_copy(copy_id: PathId, ctx: Ctx, who: Caller,
                 format_: Annotated[Literal["json", "pdf"], Query(alias="format")] = "json",
                 ) -> Response:
+    """Checks every link from this copy back to the original: signatures, certificates, digests,
+    revocation. JSON by default; `format=pdf` gives the auditor's report."""
     copies.get(ctx, who, copy_id)  # the issuer, its recipients and auditors above it
     return report_response(ctx, verification.verify_copy(ctx, copy_id), format_)
 
@@ -147,6 +168,8 @@ def verify_copy(copy_id: PathId, ctx: Ctx, who: Caller,
 @router.get("/copies/{copy_id}/history", response_model=CopyHistoryOut,
             summary="The copy's chain back to the original and the document's distribution tree")
 def copy_history(copy_id: PathId, ctx: Ctx, who: Caller) -> CopyHistoryOut:
+    """The links from this copy to the original, and the tree of every copy made of the same
+    document that the caller may see."""
     chain = copies.chain(ctx, who, copy_id)
     tree = distribution.tree(ctx, who, chain[0].document_id)
     return CopyHistoryOut(copy_id=copy_id, chain=[CopyOut.model_validate(c) for c in chain], tree=tree,
@@ -160,6 +183,8 @@ def copy_history(copy_id: PathId, ctx: Ctx, who: Caller) -> CopyHistoryOut:
 def document_distribution(doc_id: PathId, ctx: Ctx, who: Caller,
                           format_: Annotated[Literal["json", "text"],
                                              Query(alias="format")] = "json") -> Response:
+    """Who received the document, who copied it and to whom, at which depth; `format=text` draws the
+    tree."""
     tree = distribution.tree(ctx, who, doc_id)
     if format_ == "text":
         return Response(distribution.draw(tree), media_type="text/plain; charset=utf-8")
@@ -171,4 +196,5 @@ def document_distribution(doc_id: PathId, ctx: Ctx, who: Caller,
              summary="Put a PDF (a scan of the paper held) on file, so it can be copied")
 def upload_document_file(doc_id: PathId, ctx: Ctx, who: Caller,
                          file: Annotated[UploadFile, File()]) -> DocumentOut:
+    """Puts a scan of the paper the office holds on file (a PDF), so a copy can be made of it."""
     return DocumentOut.model_validate(scans.upload(ctx, who, doc_id, read_pdf(ctx, file)))

@@ -33,13 +33,16 @@ _PARSE_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": ParseIn.model_json_schema()},
+            "application/json": {"schema": ParseIn.model_json_schema(), "example": {
+                "text": "BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG CỘNG SẢN VIỆT NAM\nSố 160-TB/TW\nHà Nội, "
+                        "ngày 15 tháng 01 năm 2020\nTHÔNG BÁO\nKẾT LUẬN CỦA BỘ CHÍNH TRỊ …"}},
             "multipart/form-data": {"schema": {
                 "type": "object",
                 "properties": {
                     "file": {"type": "string", "format": "binary",
                              "description": "a PDF with a text layer"},
-                    "text": {"type": "string", "description": "or the text itself"}}}},
+                    "text": {"type": "string", "description": "or the text itself"}}},
+                "example": {"file": "(the PDF's bytes: curl -F file=@160-TB-TW.pdf)"}},
         },
     }
 }
@@ -87,6 +90,9 @@ async def _parsed(ctx: Ctx, request: Request) -> intake_parse.Parsed:
                422: {"description": "empty text, or a PDF without a text layer (a scan)"}},
 )
 async def parse(request: Request, ctx: Ctx, who: Caller) -> JSONResponse:
+    """Paste the document's text (JSON `{"text": …}`) or send its PDF (multipart `file`): the
+    answer proposes the issuer, notation, date, title, signer and references for the clerk to
+    confirm, and flags a duplicate."""
     parsed = await _parsed(ctx, request)
     # Returned as read: the proposal is not held to the input limits until it is confirmed.
     return JSONResponse(parsed.to_dict())
@@ -99,6 +105,8 @@ async def parse(request: Request, ctx: Ctx, who: Caller) -> JSONResponse:
             "issuer and the declared copy chain where accepted",
 )
 def confirm(code: str, body: ConfirmIn, ctx: Ctx, who: Caller) -> ConfirmOut:
+    """The clerk's checked proposal becomes an arrival: the register gives the số đến; declared copy
+    blocks are kept as declared (not verified)."""
     choices = intake.Choices(
         issuer_code=body.issuer_code, create_issuer=body.create_issuer,
         issuer_name=body.issuer_name, issuer_family=body.issuer_family,
@@ -112,6 +120,8 @@ def confirm(code: str, body: ConfirmIn, ctx: Ctx, who: Caller) -> ConfirmOut:
             summary="Copy blocks and other offices' stamps read from the arrival's text "
                     "(declared, not verified)")
 def declared_for_arrival(arrival_id: PathId, ctx: Ctx, who: Caller) -> DeclaredOut:
+    """The copy blocks and stamps of other offices read from the arrival's text: what the paper
+    says, not what was verified."""
     found = intake.declared_for_arrival(ctx, who, arrival_id)
     return DeclaredOut(copies=[DeclaredCopyOut.of(c) for c in found.copies],
                        stamps=[DeclaredStampOut.of(s) for s in found.stamps])
@@ -122,6 +132,7 @@ def declared_for_arrival(arrival_id: PathId, ctx: Ctx, who: Caller) -> DeclaredO
                     "(read from text, not verified)")
 def declared_copies_of_document(doc_id: PathId, ctx: Ctx,
                                 who: Caller) -> list[DocumentDeclaredCopyOut]:
+    """Copy blocks declared on the arrivals of this document that the caller may read."""
     return [DocumentDeclaredCopyOut(**DeclaredCopyOut.of(c).model_dump(),
                                     org_code=a.organisation.code)
             for c, a in intake.declared_copies_of_document(ctx, who, doc_id)]

@@ -51,6 +51,9 @@ def search_registers(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> SearchPage:
+    """One box over every register the caller may read: notation, title, issuer and the text of
+    attached PDFs, diacritics-insensitive; a bare number (`565`) also finds the entries of that
+    number. Ranked, filtered, paged."""
     hits, after = search.search(ctx, who, search.SearchFilter(
         text=q, type_code=type_code, issuer_code=issuer, date_from=date_from, date_to=date_to,
         register=register, status=status, confidentiality=confidentiality, org_code=org),

@@ -32,6 +32,8 @@ def verify_upload(
         description="its signed manifest (*.manifest.json), if it came separately")] = None,
     format_: Annotated[Literal["json", "pdf"], Query(alias="format")] = "json",
 ) -> Response:
+    """Upload a signed PDF (and, if held, its manifest): the chain it declares is checked as for a
+    copy in the system. JSON by default, `format=pdf` for a report."""
     pdf = read_bytes(file, ctx.settings.max_upload_bytes, "file")
     envelope = (read_bytes(manifest, verification.MAX_MANIFEST_BYTES, "manifest")
                 if manifest is not None else None)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from app.api.schemas.common import Page
 from app.audit.tree_head import SignedTreeHead
 from app.services.tree_heads import AuditEntry, ConsistencyProof, InclusionProof
 
@@ -42,6 +43,24 @@ class AuditEventOut(BaseModel):
     def of(cls, entry: AuditEntry) -> AuditEventOut:
         return cls(seq=entry.seq, event=entry.event, canonical=entry.canonical.decode("utf-8"),
                    leaf_hash=b64(entry.leaf_hash))
+
+
+class LoggedEventOut(BaseModel):
+    """An event as it was hashed (docs/audit.md §2)."""
+
+    seq: int
+    at: str = Field(description="UTC, RFC 3339 with Z")
+    actor: dict[str, Any] | None = Field(description="user_id, org_code, role; null for the "
+                                                     "service itself (set-up, demo)")
+    action: str = Field(examples=["arrival.registered"])
+    subject: dict[str, str] = Field(description="type and id of what the event is about")
+    before_sha256: str | None
+    after_sha256: str | None
+    details: dict[str, Any]
+
+
+class AuditEventPage(Page):
+    items: list[LoggedEventOut]
 
 
 class InclusionProofOut(BaseModel):
