@@ -28,6 +28,8 @@ BY_SCHEMA: dict[str, Any] = {
     "TermIn": {"label": "2020-2025", "starts_on": "2020-10-16", "ends_on": "2025-10-15"},
     "UserIn": {"name": "Văn thư Văn phòng Tỉnh ủy", "role": "clerk", "clearance": "MAT"},
     "TokenIn": {"label": "máy quét văn thư", "expires_in_days": 30},
+    "TokenKeyIn": {"module": "/usr/lib/softhsm/libsofthsm2.so", "token_label": "VPTU",
+                   "key_label": "vptu-2026", "pin_env": "VANTHU_TOKEN_PIN_VPTU"},
     "ArrivalIn": ARRIVAL,
     "ArrivalPatch": {"routed_to": "Chánh Văn phòng", "deadline": "2020-02-10"},
     "ArrivalCorrectionIn": {"reason": "vào sổ nhầm giờ đến",

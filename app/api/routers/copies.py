@@ -136,6 +136,9 @@ def get_copy_pdf(copy_id: PathId, ctx: Ctx, who: Caller) -> Response:
             summary="The copy for archiving (PAdES B-LTA): its validation data and a document "
                     "timestamp added; not stored, no new copy (needs VANTHU_TSA_URL)")
 def get_copy_archive(copy_id: PathId, ctx: Ctx, who: Caller) -> Response:
+    """PAdES B-LTA: the signed copy with its validation data (certificates, CRLs, OCSP answers)
+    and a document timestamp from VANTHU_TSA_URL, so that it still verifies after its
+    certificates expire. Not stored, no new copy, no number; 409 without a TSA configured."""
     done = copy_archive.archive(ctx, copy_id, who)
     return Response(done.archived.pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{done.filename}"'})

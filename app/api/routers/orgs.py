@@ -147,5 +147,8 @@ def import_office_key(
              response_model=OfficeKeyOut, summary="Make a key on a PKCS#11 token or HSM the "
              "office's signing key; earlier keys stay on record, inactive")
 def configure_token_key(code: str, body: TokenKeyIn, ctx: Ctx, who: Caller) -> OfficeKeyOut:
+    """The server signs through the token's module (one of VANTHU_PKCS11_MODULES) with the PIN
+    from its own environment: it signs a test value, then checks that the certificate names the
+    office, may sign, is valid and chains to the trust store. Admins of the office only."""
     done = office_keys.import_token_from_api(ctx, who, code, body.model_dump())
     return OfficeKeyOut.model_validate(done, from_attributes=True)
