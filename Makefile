@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests check our output with (pdfsig, pdftotext, certutil), the fonts we
-# render with, and PostgreSQL for the second test pass.
-DEBS := poppler-utils libnss3-tools fonts-liberation2 openssl postgresql postgresql-contrib
+# render with, PostgreSQL for the second test pass, Chromium for the browser tests.
+DEBS := poppler-utils libnss3-tools fonts-liberation2 openssl postgresql postgresql-contrib \
+	chromium chromium-driver
 
 .PHONY: install tools migrate demo run test test-sqlite test-postgres bench lint typecheck clean
 

@@ -53,7 +53,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     ctx = AppContext.from_settings(get_settings())
     try:
-        report = load_demo(ctx)
+        report = load_demo(ctx, chain=not args.no_chain)
     finally:
         ctx.db.dispose()
     print(report)
@@ -74,8 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     sub.add_parser("migrate", help="alembic upgrade head").set_defaults(handler=_migrate)
-    sub.add_parser("demo", help="load the seed's chain (idempotent) and print tokens").set_defaults(
-        handler=_demo)
+    demo = sub.add_parser("demo", help="load the seed's chain (idempotent) and print tokens and "
+                                       "passwords")
+    demo.add_argument("--no-chain", action="store_true",
+                      help="only the offices and people: do the seed's chain in the pages")
+    demo.set_defaults(handler=_demo)
     audit_commands.register(sub)
     copies_commands.register(sub)
     keys_commands.register(sub)

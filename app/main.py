@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from app import web
 from app.api import problems
 from app.api.limits import BodyLimit, NoNul
 from app.api.routers import (
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     for module in (auth, orgs, registers, documents, copies, audit, verification, search, books,
                    intake):
         app.include_router(module.router)
+    web.install(app)
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:
