@@ -22,6 +22,8 @@ TOOL_PACKAGES = {
     "pdftoppm": "poppler-utils",
     "pdfinfo": "poppler-utils",
     "certutil": "libnss3-tools",
+    "chromium": "chromium",
+    "chromedriver": "chromium-driver",
 }
 
 
