@@ -56,10 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=serve_command.serve)
 
     sub.add_parser("migrate", help="alembic upgrade head").set_defaults(handler=_migrate)
-    demo = sub.add_parser("demo", help="load the seed's chain (idempotent) and print tokens")
-    demo.add_argument("--people-only", action="store_true",
+    demo = sub.add_parser("demo", help="load the seed's chain (idempotent) and print tokens and "
+                                       "passwords")
+    demo.add_argument("--people-only", "--no-chain", dest="people_only", action="store_true",
                       help="only the organisations, people and tokens: empty registers (the "
-                           "walk-through of docs/api.md)")
+                           "walk-through of docs/api.md; the seed's chain done by hand in the "
+                           "pages)")
     demo.set_defaults(handler=_demo)
     audit_commands.register(sub)
     copies_commands.register(sub)

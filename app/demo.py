@@ -26,7 +26,7 @@ from app.domain.copy_forms import CopyKind
 from app.domain.dates import VN_TZ
 from app.domain.numbering import RegisterKind
 from app.render.original import render_original, seed_original_layout
-from app.services import arrivals, audit_log, copies, copy_requests, registers, tokens
+from app.services import arrivals, audit_log, copies, copy_requests, registers, sign_in, tokens
 from app.services.access import Principal
 from app.services.dispatches import RecipientIn
 from app.services.documents import DocumentIn, ReferenceIn
@@ -93,6 +93,11 @@ SEED_DOCUMENT = DocumentIn(
 )
 
 
+def demo_password(key: str) -> str:
+    """The demo's password for the person `key` (a development demo only: printed openly)."""
+    return f"demo-{key}-2020"
+
+
 def _at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=VN_TZ)
 
@@ -130,6 +135,8 @@ def _create_structure(ctx: AppContext) -> dict[str, str]:
                              details={"source": "demo"})
         for key, name, code, role, clearance in PEOPLE:
             user = tokens.add_user(s, by_code[code], name, role, clearance)
+            user.login = key
+            sign_in.set_password(s, None, user, demo_password(key))
             issued[key] = tokens.add_token(s, user, f"demo {key}")
             tokens.record_user_created(s, None, user, {"source": "demo", "org": code})
     return issued
@@ -233,6 +240,9 @@ def load_demo(ctx: AppContext, *, people_only: bool = False) -> str:
     lines = [status, "", "API tokens (Authorization: Bearer <token>):"]
     for key, name, code, role, _ in PEOPLE:
         lines.append(f"  {role:<10} {code:<6} {name}: {issued.get(key, '(see ' + str(token_file) + ')')}")
+    lines += ["", "Web pages: http://127.0.0.1:8000/web/ (login / password):"]
+    for key, _name, code, role, _ in PEOPLE:
+        lines.append(f"  {role:<10} {code:<6} {key} / {demo_password(key)}")
     lines += ["", "Copies: 397-BS/VPTU and 30-SL/VPDUK (vanthu copies export 30-SL/VPDUK --org VPDUK "
               "-o copy.pdf)", "", "Try: curl -H 'Authorization: Bearer <clerk token>' "
               "http://127.0.0.1:8000/orgs/VPTU/arrivals", "OpenAPI docs: http://127.0.0.1:8000/docs"]

@@ -51,6 +51,12 @@ class Forbidden(AppError):
     type_slug = "forbidden"
 
 
+class TooManyAttempts(AppError):
+    status = 429
+    title = "Too many attempts"
+    type_slug = "too-many-attempts"
+
+
 class PayloadTooLarge(AppError):
     status = 413
     title = "Payload too large"

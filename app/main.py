@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
+from app import web
 from app.api import docs_pages, examples, problems, strict_query
 from app.api.limits import BodyLimit, NoNul
 from app.api.routers import (
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, ctx: AppContext | None = None) 
     for module in (auth, orgs, registers, documents, copies, audit, verification, search, books,
                    intake):
         app.include_router(module.router)
+    web.install(app)
 
     @app.get("/health", summary="Is the service up", tags=["service"])
     def health() -> dict[str, str]:

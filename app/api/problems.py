@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,6 +14,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.domain import messages_vi
 from app.domain.errors import DomainError
 from app.errors import AppError
 from app.storage import StorageError
@@ -28,6 +30,7 @@ ERRORS: dict[int, str] = {
     404: "no such record, or none the caller may see",
     409: "a duplicate, or the record is in a state that does not allow this; `existing` links "
          "to the holder where there is one",
+    429: "too many wrong passwords: the login is locked until the time the detail names",
     413: "the request body or the upload is larger than the limit",
     415: "the upload is not of an accepted type (a PDF)",
     422: "invalid input; `field` names the first field at fault and `errors` lists them all",
@@ -198,7 +201,38 @@ _HANDLERS: tuple[tuple[type[Exception], Callable[..., Awaitable[JSONResponse]]],
 )
 
 
+def wants_vietnamese(request: Request) -> bool:
+    """The client's first Accept-Language is Vietnamese (``vi``, ``vi-VN``)."""
+    first = request.headers.get("accept-language", "").split(",", 1)[0]
+    return first.split(";", 1)[0].strip().lower().split("-", 1)[0] == "vi"
+
+
+def localise(request: Request, resp: JSONResponse) -> JSONResponse:
+    """The problem in Vietnamese for a client that asks for it: title, detail and each
+    error's reason translated; the English detail is kept as ``detail_en``."""
+    if not wants_vietnamese(request):
+        return resp
+    body = json.loads(bytes(resp.body))
+    vi = messages_vi.message(body["status"], body["detail"], body.get("field"))
+    body.update(title=vi.title, detail=vi.detail, detail_en=body["detail"])
+    for item in body.get("errors") or []:
+        item["reason"] = messages_vi.translate_detail(item["reason"]) or item["reason"]
+    out = JSONResponse(body, status_code=resp.status_code, media_type=PROBLEM)
+    for name, value in resp.headers.items():
+        if name.lower() not in ("content-length", "content-type"):
+            out.headers[name] = value
+    out.headers["Content-Language"] = "vi"
+    return out
+
+
+def _localised(handler: Callable[..., Awaitable[JSONResponse]]
+               ) -> Callable[..., Awaitable[JSONResponse]]:
+    async def answer(request: Request, exc: Exception) -> JSONResponse:
+        return localise(request, await handler(request, exc))
+    return answer
+
+
 def install(app: FastAPI) -> None:
-    """Answer every error as problem+json."""
+    """Answer every error as problem+json (in Vietnamese for ``Accept-Language: vi``)."""
     for error, handler in _HANDLERS:
-        app.exception_handler(error)(handler)
+        app.exception_handler(error)(_localised(handler))

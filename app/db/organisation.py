@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base
@@ -98,6 +98,10 @@ class User(Base):
     #: Set for a one-time password (`vanthu init`): the first sign-in must replace it.
     password_must_change: Mapped[bool] = mapped_column(Boolean, default=False,
                                                        server_default=false())
+    #: Wrong passwords since the last sign-in; from the fifth on the login is locked a while.
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    #: No sign-in (even with the right password) before this time (UTC).
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()
 

@@ -83,6 +83,9 @@ class AuditAction(StrEnum):
     USER_PASSWORD_SET = "user.password_set"
     """A user's password set or replaced (the one-time password of `vanthu init` included); the
     hash itself is never logged."""
+    USER_SIGN_IN_LOCKED = "user.sign_in_locked"
+    """A login locked for a while after repeated wrong passwords (``details.failures``,
+    ``details.minutes``)."""
     TOKEN_CREATED = "token.created"
     """An API token made for a user (``details.token_id``)."""
     TOKEN_REVOKED = "token.revoked"

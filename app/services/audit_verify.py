@@ -283,6 +283,7 @@ NO_STATE_CHECK: dict[AuditAction, str] = {
     A.OFFICE_KEY_IMPORTED: "a key is judged by what it signed: each copy carries its own "
                            "certificate, which verification checks",
     A.USER_PASSWORD_SET: "a password's hash is never logged; the user's state is unchanged",
+    A.USER_SIGN_IN_LOCKED: "a lock is a sign-in counter, not recorded state",
 }
 
 #: How every other action's events are checked against today's rows (checks 4–8).
