@@ -42,7 +42,7 @@ run: demo
 test: install tools test-sqlite test-postgres
 
 test-sqlite:
-	VANTHU_TEST_ENGINE=sqlite $(BIN)/pytest -q -n 2 -p no:cacheprovider
+	VANTHU_TEST_ENGINE=sqlite $(BIN)/pytest -q -n 2 --dist loadgroup -p no:cacheprovider
 
 test-postgres:
 	VANTHU_TEST_ENGINE=postgresql $(BIN)/pytest -q -p no:cacheprovider

@@ -46,9 +46,11 @@ def arrival_list(request: Request, ctx: Ctx, who: Person, q: str = "") -> Respon
 
 
 @router.get("/arrivals/{arrival_id}")
-def arrival_show(request: Request, ctx: Ctx, who: Person, arrival_id: int) -> Response:
+def arrival_show(request: Request, ctx: Ctx, who: Person, arrival_id: int,
+                 saved: int = 0) -> Response:
+    """`saved=1`: just registered, so the page says the number it took."""
     return page(request, "arrival.html", arrival=arrivals.get(ctx, who, arrival_id),
-                saved=request.query_params.get("saved") == "1")
+                saved=saved == 1)
 
 
 @router.get("/registers")

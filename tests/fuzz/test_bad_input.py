@@ -436,6 +436,7 @@ def _id_routes(rec: dict[str, Any], world: Any) -> dict[tuple[str, str], tuple[s
         ("GET", "/copies/{copy_id}/manifest"): (f"/copies/{c}/manifest", None),
         ("GET", "/copies/{copy_id}/verification"): (f"/copies/{c}/verification", None),
         ("GET", "/copies/{copy_id}/history"): (f"/copies/{c}/history", None),
+        ("GET", "/copies/{copy_id}/archive.pdf"): (f"/copies/{c}/archive.pdf", None),
         ("POST", "/copies/{copy_id}/revoke"): (f"/copies/{c}/revoke", why),
         ("POST", "/orgs/{code}/inbox/{item_id}/register"): (f"/orgs/{{own}}/inbox/{item}/register",
                                                             {"json": {}}),

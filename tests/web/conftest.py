@@ -12,10 +12,16 @@ from tests.tooling import require_tool
 
 
 @pytest.fixture(scope="session")
-def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def web_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The browser server's folder: database, store, keys (keys/demo-tokens.json)."""
+    return tmp_path_factory.mktemp("web")
+
+
+@pytest.fixture(scope="session")
+def web_server(web_root: Path) -> Iterator[str]:
     from tests.web.server import running_server
 
-    with running_server(tmp_path_factory.mktemp("web")) as url:
+    with running_server(web_root) as url:
         yield url
 
 

@@ -13,7 +13,8 @@ import pytest
 
 from app.demo import seed_text
 
-pytestmark = pytest.mark.tools
+#: One worker runs them all (`--dist loadgroup`): one server and one Chromium, not one each.
+pytestmark = [pytest.mark.tools, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture(scope="module")
@@ -106,14 +107,29 @@ def test_a_wrong_password_is_refused_in_vietnamese(pages: Any) -> None:
     assert pages.el("#sign-in-form")
 
 
-def test_another_offices_page_shows_nothing(pages: Any) -> None:
+def test_another_offices_page_shows_nothing(pages: Any, web_server: str, web_root: Path) -> None:
+    """A TTTU clerk opening a VPTU arrival's page sees what the API answers them: a refusal,
+    and nothing of the entry."""
+    import json
+
+    import httpx
+
+    from bench.faults.traffic import arrival_body
+
+    tokens = json.loads((web_root / "keys" / "demo-tokens.json").read_text())
+    made = httpx.post(f"{web_server}/orgs/VPTU/arrivals", json=arrival_body("77-CV/TW", "riêng"),
+                      headers={"Authorization": f"Bearer {tokens['clerk']}"})
+    assert made.status_code == 201, made.text
+    arrival_id = made.json()["id"]
+    api = httpx.get(f"{web_server}/arrivals/{arrival_id}",
+                    headers={"Authorization": f"Bearer {tokens['clerk_tttu']}"})
+    assert api.status_code == 403, api.text
     pages.sign_in("clerk_tttu")
-    pages.go("/arrivals/1")
-    # as the API answers GET /arrivals/1 for this clerk: outside their remit, nothing shown
+    pages.go(f"/arrivals/{arrival_id}")
     assert pages.el("#problem").get_attribute("data-status") == "403"
-    assert "160-TB/TW" not in pages.driver.page_source
-    pages.go("/arrivals?q=160")
-    assert "160-TB/TW" not in pages.text("#arrivals")
+    assert "77-CV/TW" not in pages.driver.page_source
+    pages.go("/arrivals?q=77")
+    assert "77-CV/TW" not in pages.text("#arrivals")
     pages.sign_out()
 
 
