@@ -107,7 +107,10 @@ def test_make_run_serves_on_the_port_given() -> None:
     for args, served in (([], "--host 127.0.0.1 --port 8000"),
                          (["PORT=8001"], "--host 127.0.0.1 --port 8001"),
                          (["PORT=8002", "HOST=0.0.0.0"], "--host 0.0.0.0 --port 8002")):
-        done = subprocess.run([make, "-n", "run", *args], cwd=ROOT, capture_output=True,
-                              text=True, timeout=60)
+        # as a user types it: not inside `make test`, whose MAKEFLAGS/MAKELEVEL would add
+        # "Entering/Leaving directory" lines
+        env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+        done = subprocess.run([make, "--no-print-directory", "-n", "run", *args], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60, env=env)
         assert done.returncode == 0, done.stderr
         assert done.stdout.strip().splitlines()[-1] == f".venv/bin/vanthu serve {served}"
