@@ -304,11 +304,22 @@ def _draw_recipients(writer: _Writer, block: CopyBlock, lower_top: float) -> flo
 GAP_ABOVE_BLOCK = 18.0
 
 
+def _least_height(block: CopyBlock) -> float:
+    """A lower bound of the height from the block's solid line to the signer's name: less room
+    than this and the block cannot fit, so it is not drawn only to be thrown away."""
+    step = HEADING_SIZE * LEADING
+    box = max(SIGNATURE_BOX_HEIGHT, block.stamp_lines * STAMP_LEADING + STAMP_MARGINS_HEIGHT)
+    # heading offset, office name and number, the gap, the signer's title, the box, the name;
+    # less 12 pt of slack so that a block that just fits is still tried
+    return 22 + 2 * step + 16 + step + box + 8 + HEADING_SIZE - 12
+
+
 def render_after(block: CopyBlock, lowest_mark: float | None) -> RenderedCopyPage:
     """The block right under the copied document's last mark (`lowest_mark`, PDF points from
     the bottom of its last page) when the heading and the signer's block fit there; else on a
     page of its own. None: the last page cannot take it (not an upright A4 page)."""
-    if lowest_mark is not None:
+    if lowest_mark is not None and lowest_mark - GAP_ABOVE_BLOCK - MARGIN_BOTTOM >= _least_height(
+            block):
         top = min(lowest_mark - GAP_ABOVE_BLOCK, PAGE_HEIGHT - MARGIN_TOP)
         try:
             return render_copy_page(block, top=top)

@@ -130,7 +130,8 @@ def room_below(pdf: bytes, page_index: int) -> float | None:
     """Where the copy block may start on the page: its lowest mark, or None if the page is
     not an upright A4 page (the block's page is A4; another sheet takes the block on its own)."""
     try:
-        page = PdfReader(io.BytesIO(pdf)).pages[page_index]
+        reader = PdfReader(io.BytesIO(pdf))
+        page = reader.pages[page_index]
         box = page.mediabox
         size = (float(box.width), float(box.height))
         upright = int(page.get("/Rotate", 0) or 0) % 360 == 0
@@ -139,7 +140,7 @@ def room_below(pdf: bytes, page_index: int) -> float | None:
     if not upright or float(box.bottom) != 0.0 or float(box.left) != 0.0 or any(
             abs(a - b) > SIZE_TOLERANCE for a, b in zip(size, A4_SIZE, strict=True)):
         return None
-    return lowest_mark(pdf, page_index)
+    return _lowest(reader, page_index)
 
 
 def lowest_mark(pdf: bytes, page_index: int) -> float:
@@ -147,6 +148,13 @@ def lowest_mark(pdf: bytes, page_index: int) -> float:
     0.0 when the page cannot be read (then nothing may be drawn under its content)."""
     try:
         reader = PdfReader(io.BytesIO(pdf))
+    except (PyPdfError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return 0.0
+    return _lowest(reader, page_index)
+
+
+def _lowest(reader: PdfReader, page_index: int) -> float:
+    try:
         page = reader.pages[page_index]
         walker = _Walker(reader)
         resources = page.get("/Resources")
