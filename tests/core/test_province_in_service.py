@@ -30,6 +30,7 @@ from app.keys import common_name_for
 from app.main import create_app
 from signing import DevCA
 from tests.pdfs import make_pdf
+from tests.s3 import store_env
 from tests.softhsm import PIN_ENV
 from tests.tsa import local_tsa
 
@@ -57,9 +58,7 @@ def test_init_to_a_token_signed_timestamped_copy_on_s3(settings: Any, s3_server:
         env = {**os.environ, "VANTHU_DATABASE_URL": production.database_url,
                "VANTHU_KEYS_DIR": str(production.keys_dir), "VANTHU_ENV": "production",
                "VANTHU_DEV_KEYS": "false", "VANTHU_KEY_PASSPHRASE": PASSPHRASE,
-               "VANTHU_TSA_URL": tsa_url, "VANTHU_STORAGE_DIR": str(production.storage_dir),
-               "VANTHU_STORAGE_BACKEND": "s3", "VANTHU_S3_ENDPOINT": production.s3_endpoint,
-               "VANTHU_S3_BUCKET": production.s3_bucket, "VANTHU_S3_PREFIX": production.s3_prefix}
+               "VANTHU_TSA_URL": tsa_url, **store_env(production)}
 
         def vanthu(*args: str) -> str:
             done = subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env,
